@@ -1,0 +1,26 @@
+"""course_utils: the small package behind the course "CNN, RNN and GAN, by doing".
+
+Modules, one concept each (import the module, not its objects):
+    env        set_seed, pre-flight check, quiet TensorFlow start-up
+    data       offline data sets: digits, photos, CO2, names
+    checks     exercise feedback: check(), hint(), solution(), summary()
+    results    publish() a measured figure for the benchmark harness
+    explore    interactive explorers (ipywidgets)
+    conv, recurrent, adversarial   numpy references, checked against Keras
+    models     the course's canonical Keras models
+
+The only thing importing this package does is give TensorFlow's logging two
+defaults (TF_CPP_MIN_LOG_LEVEL=2, TF_ENABLE_ONEDNN_OPTS=0) when they are unset,
+so that TensorFlow's C++ start-up banner stays out of the notebooks. Errors are
+still shown; set the variables yourself to override.
+"""
+
+import os as _os
+
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from course_utils.env import set_seed  # noqa: E402
+
+__all__ = ["set_seed"]
+__version__ = "0.1.0"

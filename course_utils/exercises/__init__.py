@@ -1,0 +1,1 @@
+"""Exercise definitions, one module per concept. ``course_utils.checks`` finds them all."""

@@ -1,0 +1,118 @@
+"""Keep notebooks in their stored form: no outputs, except the expected output of checked cells.
+
+    python tools/nbtools.py clean  notebooks/01_convolution.ipynb ...   strip outputs (the
+                                                                       recorded outputs of checked
+                                                                       cells stay)
+    python tools/nbtools.py record notebooks/01_convolution.ipynb ...   execute, then keep only
+                                                                       the outputs of cells marked
+                                                                       "# NBVAL_CHECK_OUTPUT"
+
+    python tools/nbtools.py run    notebooks/01_convolution.ipynb ...   execute into executed/,
+                                                                       every figure saved as PNG
+                                                                       in executed/NN_name/
+
+`record` is how the expected output of a checked cell is written: never by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def is_checked(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and CHECK_MARK in cell.source
+
+
+def clean(notebook: nbformat.NotebookNode, keep_checked: bool) -> nbformat.NotebookNode:
+    """Drop outputs and execution counts; keep text outputs of checked cells if asked."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        if keep_checked and is_checked(cell) and cell.outputs:
+            # nbval compares only cells that were run, so these keep their execution count
+            cell.outputs = [_plain(output) for output in cell.outputs]
+        else:
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("scrolled", None)
+        cell.metadata.pop("collapsed", None)
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)",
+                                       "language": "python", "name": "python3"}
+    notebook.metadata.setdefault("language_info", {})
+    notebook.metadata["language_info"] = {"name": "python"}
+    return notebook
+
+
+def _plain(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    if output.output_type == "stream":
+        return output
+    if output.output_type == "execute_result":
+        return nbformat.v4.new_output("execute_result", data={"text/plain":
+                                      output.data.get("text/plain", "")},
+                                      execution_count=output.execution_count)
+    raise ValueError("a checked cell may only print text; found a "
+                     f"{output.output_type} output with {sorted(output.get('data', {}))}")
+
+
+def execute(notebook: nbformat.NotebookNode, path: Path, timeout: int = 600
+            ) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["clean", "record", "run"])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        if args.action == "run":
+            print(f"executing {path} ...", flush=True)
+            execute(notebook, path)
+            print(f"wrote {save_executed(notebook, path)}")
+            continue
+        if args.action == "record":
+            print(f"executing {path} ...", flush=True)
+            execute(notebook, path)
+        clean(notebook, keep_checked=True)
+        nbformat.validate(notebook)
+        nbformat.write(notebook, path)
+        print(f"wrote {path}")
+    return 0
+
+
+def save_executed(notebook: nbformat.NotebookNode, path: Path) -> Path:
+    """Write the executed notebook and its PNG figures under executed/ beside notebooks/."""
+    folder = path.resolve().parent.parent / "executed"
+    figures = folder / path.stem
+    figures.mkdir(parents=True, exist_ok=True)
+    for index, cell in enumerate(notebook.cells):
+        for number, output in enumerate(cell.get("outputs", [])):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                (figures / f"cell{index:02d}_{number}.png").write_bytes(base64.b64decode(png))
+    target = folder / path.name
+    nbformat.write(notebook, target)
+    return target
+
+
+if __name__ == "__main__":
+    sys.exit(main())
