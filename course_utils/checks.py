@@ -44,8 +44,12 @@ class Exercise:
     """An exercise: its id ("concept.name"), lesson, title, judge, hints and solution.
 
     judge(answer) returns the message of a correct answer, or raises via ``wrong(...)``.
-    ``solution`` is the code that, put in the learner's cell under the marker line,
-    solves the exercise; tests run every notebook with it substituted.
+    answer: the name the learner's cell defines and the check cell passes to ``check``.
+    solution: code that, put in the learner's cell under the marker line, solves the
+        exercise; tests run every notebook with it substituted.
+    mistakes: plausible wrong answers, each (code, words the feedback must contain);
+        tests check every one is rejected with the right hint. At least three.
+    setup: code run before a solution or mistake in tests (the notebook's imports).
     """
 
     id: str
@@ -53,7 +57,10 @@ class Exercise:
     title: str
     judge: Callable[[Any], str]
     hints: tuple[str, ...]
+    answer: str
     solution: str
+    mistakes: tuple[tuple[str, str], ...] = ()
+    setup: str = "import numpy as np"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -35,5 +35,12 @@ relu = Exercise(
     judge=_judge_relu,
     hints=("ReLU(x) is x where x is positive and 0 elsewhere.",
            "numpy has a function that takes the element-wise larger of two arrays."),
+    answer="relu",
     solution="def relu(x):\n    return np.maximum(x, 0.0)",
+    mistakes=(
+        ("def relu(x):\n    return np.abs(x)", "negative inputs should become 0"),
+        ("def relu(x):\n    return np.minimum(x, 0.0)", "keep the positive part"),
+        ("def relu(x):\n    return np.clip(x, 0.0, 1.0)", "no upper limit"),
+        ("def relu(x):\n    return max(x, 0)", "line 2 of `relu`"),
+    ),
 )

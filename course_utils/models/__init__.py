@@ -1,0 +1,1 @@
+"""The course's canonical Keras models, one module per family."""
