@@ -1,0 +1,195 @@
+"""Convolution and pooling in numpy, channels-last, equal to Keras (lessons 01 and 02).
+
+    conv2d(x, kernel, bias, stride, padding)       like keras.layers.Conv2D
+    pool2d(x, pool_size, stride, padding, mode)    like MaxPooling2D / AveragePooling2D
+    conv_output_size(n, k, stride, padding)        the length of one output axis
+    receptive_field(layers)                        how far one output cell sees
+
+Lesson 01 writes the sliding window with loops; these are the same computation,
+vectorised with ``sliding_window_view`` so the explorers stay fast. 'same' padding
+follows TensorFlow exactly: the output has ceil(n / stride) cells and, when the total
+padding is odd, the extra row or column goes at the bottom or right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["conv2d", "pool2d", "conv_output_size", "same_padding", "receptive_field"]
+
+_PADDINGS = ("valid", "same")
+_MODES = ("max", "average")
+
+
+def _pair(value: int | Sequence[int], name: str) -> tuple[int, int]:
+    """An int or a pair of ints -> (rows, cols), each a positive int."""
+    pair = (value, value) if np.isscalar(value) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(item, int | np.integer) for item in pair):
+        raise ValueError(f"{name} must be an int or a pair of ints like (2, 2), got {value!r}")
+    if min(pair) < 1:
+        raise ValueError(f"{name} must be at least 1, got {value!r}: "
+                         f"a {name} of 0 would never move the window")
+    return int(pair[0]), int(pair[1])
+
+
+def _check_padding(padding: str) -> str:
+    if padding not in _PADDINGS:
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    return padding
+
+
+def same_padding(n: int, k: int, stride: int = 1) -> tuple[int, int]:
+    """Cells added (before, after) one axis of length n by 'same' padding, as TensorFlow does.
+
+    The output has ceil(n / stride) cells; the total padding is split with the odd
+    cell after: same_padding(5, 2, 2) == (0, 1).
+    """
+    out = -(-n // stride)
+    total = max((out - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def conv_output_size(n: int, k: int, stride: int = 1, padding: str | int = "valid") -> int:
+    """Number of output cells along one axis of length n, for a window of k cells.
+
+    padding: 'valid' (no padding), 'same' (Keras/TensorFlow) or an int p of zeros added
+    on each side. The formula is floor((n + 2p - k) / stride) + 1; 'same' gives
+    ceil(n / stride). Lesson 01.
+    """
+    for name, value in (("n", n), ("k", k), ("stride", stride)):
+        if not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if padding == "same":
+        return -(-n // stride)
+    if padding == "valid":
+        padding = 0
+    if not isinstance(padding, int | np.integer) or padding < 0:
+        raise ValueError(f"padding must be 'valid', 'same' or an int >= 0, got {padding!r}")
+    if k > n + 2 * padding:
+        raise ValueError(f"window of {k} cells does not fit in {n} cells with padding {padding}: "
+                         "use a smaller window or more padding")
+    return (n + 2 * padding - k) // stride + 1
+
+
+def _check_images(x: np.ndarray, what: str) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 4:
+        hint = (" add the batch and channel axes: x[None, :, :, None]" if x.ndim == 2 else
+                " add a batch axis: x[None]" if x.ndim == 3 else "")
+        raise ValueError(f"{what}: x must have shape (N, H, W, C) (4 axes), got shape "
+                         f"{x.shape} ({x.ndim} axes);{hint or ' reshape it to (N, H, W, C)'}")
+    return x
+
+
+def _windows(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int], padding: str,
+             fill: float, what: str) -> np.ndarray:
+    """Every window of x, stride applied: shape (N, H_out, W_out, C, kh, kw)."""
+    height, width = x.shape[1:3]
+    if padding == "valid":
+        if window[0] > height or window[1] > width:
+            raise ValueError(f"{what}: window {window} is larger than the input {height}x{width} "
+                             "with padding='valid': use padding='same' or a smaller window")
+    else:
+        (top, bottom), (left, right) = (same_padding(height, window[0], stride[0]),
+                                        same_padding(width, window[1], stride[1]))
+        x = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)
+    views = sliding_window_view(x, window, axis=(1, 2))
+    return views[:, ::stride[0], ::stride[1]]
+
+
+def conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
+           stride: int | Sequence[int] = 1, padding: str = "valid") -> np.ndarray:
+    """2-D convolution (cross-correlation, as in every deep-learning library). Lesson 01.
+
+    x: array of shape (N, H, W, C_in), channels last.
+    kernel: array of shape (kh, kw, C_in, C_out), the layout of Conv2D's kernel weight.
+    bias: array of shape (C_out,) or None.
+    stride: int or (rows, cols); padding: 'valid' or 'same' (exactly as Keras).
+    Returns out of shape (N, H_out, W_out, C_out) with
+        out[n, i, j, o] = sum over a, b, c of x_padded[n, i*s + a, j*s + b, c] * kernel[a, b, c, o]
+                          + bias[o].
+    The kernel is not flipped: flip it (kernel[::-1, ::-1]) for the convolution of
+    signal processing.
+    """
+    x = _check_images(x, "conv2d")
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        hint = " add the channel axes: kernel[:, :, None, None]" if kernel.ndim == 2 else ""
+        raise ValueError(f"conv2d: kernel must have shape (kh, kw, C_in, C_out), got shape "
+                         f"{kernel.shape};{hint or ' reshape it to 4 axes'}")
+    if kernel.shape[2] != x.shape[3]:
+        raise ValueError(f"conv2d: kernel expects {kernel.shape[2]} input channels "
+                         f"(kernel shape {kernel.shape}) but x has {x.shape[3]} "
+                         f"(x shape {x.shape}): the kernel's third axis must equal x's last axis")
+    stride = _pair(stride, "stride")
+    padding = _check_padding(padding)
+    windows = _windows(x, kernel.shape[:2], stride, padding, 0.0, "conv2d")
+    # One matrix product per kernel offset (a, b): the whole image at once, kh * kw
+    # products in all, much faster than one product per window.
+    out = np.zeros(windows.shape[:3] + (kernel.shape[3],), dtype=np.result_type(x, kernel))
+    for a in range(kernel.shape[0]):
+        for b in range(kernel.shape[1]):
+            out += windows[..., a, b] @ kernel[a, b]
+    if bias is not None:
+        bias = np.asarray(bias)
+        if bias.shape != (kernel.shape[3],):
+            raise ValueError(f"conv2d: bias must have shape ({kernel.shape[3]},), one value per "
+                             f"output channel, got {bias.shape}")
+        out = out + bias
+    return out
+
+
+def pool2d(x: np.ndarray, pool_size: int | Sequence[int] = 2,
+           stride: int | Sequence[int] | None = None, padding: str = "valid",
+           mode: str = "max") -> np.ndarray:
+    """Max or average pooling, each channel on its own. Lesson 02.
+
+    x: array of shape (N, H, W, C). pool_size: int or (rows, cols).
+    stride: int, (rows, cols) or None for the pool size (the Keras default).
+    padding: 'valid' or 'same'; mode: 'max' or 'average'.
+    Returns an array of shape (N, H_out, W_out, C). With padding='same' the padded
+    cells are ignored, as in Keras: max never picks them, and the average divides by
+    the number of real cells in each window, not by the window's size.
+    """
+    x = _check_images(x, "pool2d")
+    window = _pair(pool_size, "pool_size")
+    stride = window if stride is None else _pair(stride, "stride")
+    padding = _check_padding(padding)
+    if mode not in _MODES:
+        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+    if mode == "max":
+        fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
+        return _windows(x, window, stride, padding, fill, "pool2d").max(axis=(-2, -1))
+    sums = _windows(x, window, stride, padding, 0.0, "pool2d").sum(axis=(-2, -1))
+    if padding == "valid":
+        return sums / (window[0] * window[1])
+    ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=x.dtype)
+    counts = _windows(ones, window, stride, padding, 0.0, "pool2d").sum(axis=(-2, -1))
+    return sums / counts
+
+
+def receptive_field(layers: Sequence[tuple[int, int]]) -> list[dict[str, int]]:
+    """Receptive field after each layer of a stack of convolutions and poolings. Lesson 02.
+
+    layers: a sequence of (kernel_size, stride), one per layer: (3, 1) for a 3x3
+    convolution, (2, 2) for 2x2 pooling.
+    Returns one dict per layer: ``size``, how many input pixels along an axis one output
+    cell sees, and ``jump``, how many input pixels apart neighbouring output cells are.
+    Each layer adds (kernel_size - 1) * jump_before to the size and multiplies the jump
+    by its stride.
+    """
+    size, jump, found = 1, 1, []
+    for index, layer in enumerate(layers):
+        if len(layer) != 2:
+            raise ValueError(f"layer {index}: give (kernel_size, stride), got {layer!r}")
+        kernel_size, stride = layer
+        if not all(isinstance(item, int | np.integer) and item >= 1 for item in layer):
+            raise ValueError(f"layer {index}: kernel_size and stride must be ints >= 1, "
+                             f"got {layer!r}")
+        size += (kernel_size - 1) * jump
+        jump *= stride
+        found.append({"size": size, "jump": jump})
+    return found
