@@ -1,0 +1,45 @@
+"""The explorer base and the start-here explorer."""
+
+import numpy as np
+import pytest
+
+from course_utils.explore import measure_latency, start
+
+
+def _digit():
+    image = np.zeros((28, 28), dtype=np.float32)
+    image[6:22, 12:16] = np.linspace(0.2, 1.0, 16)[:, None]
+    return image
+
+
+def test_threshold_is_binary_and_monotone():
+    image = _digit()
+    low, high = start.threshold(image, 0.1), start.threshold(image, 0.9)
+    assert set(np.unique(low)) <= {0.0, 1.0}
+    assert low.sum() > high.sum() > 0
+    with pytest.raises(ValueError, match=r"\(H, W\)"):
+        start.threshold(np.zeros((2, 28, 28)), 0.5)
+
+
+def test_slider_updates_the_image_in_place():
+    explorer = start.ThresholdExplorer(_digit(), level=0.5)
+    image_widget = explorer.view.image
+    before = image_widget.value
+    explorer.controls["level"].value = 0.9
+    assert explorer.view.image is image_widget, "the figure is updated, not replaced"
+    assert image_widget.value != before
+    assert "above 0.90" in explorer._right.get_title()
+
+
+def test_display_bundle_has_the_widget_and_a_static_png():
+    bundle = start.ThresholdExplorer(_digit())._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"][:4] == b"\x89PNG"
+
+
+def test_latency_is_measured_over_every_change():
+    explorer = start.ThresholdExplorer(_digit(), level=0.5)
+    timing = measure_latency(explorer, repeats=2)
+    assert timing["changes"] == 2 * len(explorer.sweep()) > 0
+    assert 0 < timing["median_ms"] <= timing["p95_ms"]
+    assert explorer.controls["level"].value == 0.5, "the sweep ends where it started"
