@@ -1,0 +1,251 @@
+"""The budgets every measured figure is held to, the ratios derived from them, and the report.
+
+Budgets come from the course's promises: a lesson runs in 2 minutes and 1.5 GB on a 2-core
+laptop and survives Binder's 2 GB, an explorer answers within 100 ms, and each model reaches
+the quality its lesson states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+NOTEBOOK_SECONDS = 120
+NOTEBOOK_PEAK_MIB = 1536  # 1.5 GiB
+BINDER_CAP_MIB = 2048
+EXPLORER_MS = 100
+TRIVIAL_ADDING_MSE = 1 / 6  # always answering 1.0, the mean of a sum of two uniform numbers
+
+# Names other tools read from results.json: add freely, rename none.
+CONTRACT = (
+    "cnn.seed_accuracy", "cnn.course_accuracy",
+    "rnn.persistence_mae", "rnn.linear_mae", "rnn.seed_mae", "rnn.course_mae",
+    "adding.simple_mse", "adding.lstm_mse", "adding.gru_mse",
+    "gan.seed_conf90", "gan.seed_classes", "gan.course_conf90", "gan.course_classes",
+    "gan.real_frechet", "gan.seed_frechet", "gan.course_frechet",
+    "augment.baseline_accuracy", "augment.gan_accuracy",
+)
+
+# Comparisons measured in the same run: ratio name -> (numerator, denominator).
+RATIOS = {
+    "cnn.course_over_seed_accuracy": ("cnn.course_accuracy", "cnn.seed_accuracy"),
+    "cnn.course_over_seed_train_seconds": ("cnn.course_train_seconds", "cnn.seed_train_seconds"),
+    "rnn.seed_over_persistence_mae": ("rnn.seed_mae", "rnn.persistence_mae"),
+    "rnn.linear_over_persistence_mae": ("rnn.linear_mae", "rnn.persistence_mae"),
+    "rnn.course_over_persistence_mae": ("rnn.course_mae", "rnn.persistence_mae"),
+    "rnn.course_over_linear_mae": ("rnn.course_mae", "rnn.linear_mae"),
+    "rnn.course_over_seed_mae": ("rnn.course_mae", "rnn.seed_mae"),
+    "adding.lstm_over_simple_mse": ("adding.lstm_mse", "adding.simple_mse"),
+    "adding.gru_over_simple_mse": ("adding.gru_mse", "adding.simple_mse"),
+    "gan.course_over_seed_conf90": ("gan.course_conf90", "gan.seed_conf90"),
+    "gan.course_over_seed_classes": ("gan.course_classes", "gan.seed_classes"),
+    "gan.course_over_seed_frechet": ("gan.course_frechet", "gan.seed_frechet"),
+    "gan.seed_over_real_frechet": ("gan.seed_frechet", "gan.real_frechet"),
+    "gan.course_over_real_frechet": ("gan.course_frechet", "gan.real_frechet"),
+    "augment.gan_over_baseline_accuracy": ("augment.gan_accuracy", "augment.baseline_accuracy"),
+}
+
+_EXPLORER = re.compile(r"^explore\.([a-z0-9_]+)\.(median_ms|p95_ms)$")
+
+
+def _at_least(limit: float) -> tuple[str, Callable[[float], bool]]:
+    return f">= {limit:g}", lambda value: value >= limit
+
+
+def _at_most(limit: float) -> tuple[str, Callable[[float], bool]]:
+    return f"<= {limit:g}", lambda value: value <= limit
+
+
+# Quality targets the lesson issues name: figure -> (text, test).
+TARGETS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "cnn.course_accuracy": _at_least(0.985),
+    "rnn.course_over_persistence_mae": _at_most(0.5),
+    "rnn.course_over_linear_mae": _at_most(1.0),
+    "adding.best_gated_mse": ("< 0.01", lambda value: value < 0.01),
+    "adding.simple_over_trivial_mse": ("0.75 to 1.25 (SimpleRNN stays near 0.167)",
+                                       lambda value: 0.75 <= value <= 1.25),
+    "gan.course_conf90": _at_least(0.85),
+    "gan.course_classes": _at_least(9.5),
+    "explore.worst_median_ms": _at_most(EXPLORER_MS),
+    "explore.worst_p95_ms": _at_most(EXPLORER_MS),
+}
+
+
+def target(name: str) -> tuple[str, Callable[[float], bool]] | None:
+    """The budget or quality target a figure is held to, or None if it is only reported."""
+    if _EXPLORER.match(name):
+        return _at_most(EXPLORER_MS)
+    return TARGETS.get(name)
+
+
+def derive(figures: dict[str, float]) -> dict[str, float]:
+    """Ratios and summaries computed from published figures (only those that can be)."""
+    derived = {}
+    for name, (numerator, denominator) in RATIOS.items():
+        if numerator in figures and figures.get(denominator):
+            derived[name] = figures[numerator] / figures[denominator]
+    gated = [figures[name] for name in ("adding.lstm_mse", "adding.gru_mse") if name in figures]
+    if gated:
+        derived["adding.best_gated_mse"] = min(gated)
+    if "adding.simple_mse" in figures:
+        derived["adding.simple_over_trivial_mse"] = figures["adding.simple_mse"] / \
+            TRIVIAL_ADDING_MSE
+    for kind in ("median_ms", "p95_ms"):
+        values = [value for name, value in figures.items()
+                  if (match := _EXPLORER.match(name)) and match.group(2) == kind]
+        if values:
+            derived[f"explore.worst_{kind}"] = max(values)
+    return derived
+
+
+def verdict(name: str, value: float | None) -> str:
+    """'within', 'over', or '' when the figure has no target (or was not measured)."""
+    rule = target(name)
+    if rule is None or value is None:
+        return ""
+    return "within" if rule[1](value) else "over"
+
+
+def notebook_verdict(entry: dict[str, Any]) -> str:
+    """One word for a notebook row: within, over (which budget), or its failure."""
+    if entry["status"] != "ok":
+        return entry["status"].upper()
+    over = []
+    if entry["seconds"] > NOTEBOOK_SECONDS:
+        over.append("time")
+    if entry["peak_mib"] is not None and entry["peak_mib"] > NOTEBOOK_PEAK_MIB:
+        over.append("memory")
+    if (entry.get("binder") or {}).get("status") == "killed":
+        over.append("Binder")
+    return "within" if not over else "over (" + ", ".join(over) + ")"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value == int(value) and abs(value) < 1e6:
+        return f"{int(value)}"
+    return f"{value:.4g}"
+
+
+def _binder(entry: dict[str, Any]) -> str:
+    binder = entry.get("binder")
+    if not binder:
+        return "not checked"
+    if binder["status"] == "killed":
+        return f"**killed** at {binder['killed_at_mib']:.0f} MiB"
+    return binder["status"]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def notebook_table(results: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, entry in sorted(results["notebooks"].items()):
+        rows.append([name, entry["status"], _number(entry["seconds"]),
+                     _number(entry.get("cpu_seconds")), _number(entry["peak_mib"]),
+                     _binder(entry), notebook_verdict(entry)])
+    return _table(["notebook", "status", f"seconds (<= {NOTEBOOK_SECONDS})", "CPU seconds",
+                   f"peak MiB (<= {NOTEBOOK_PEAK_MIB})", f"Binder {BINDER_CAP_MIB} MiB cap",
+                   "verdict"], rows)
+
+
+def figure_table(results: dict[str, Any]) -> list[str]:
+    figures, ratios = results["figures"], results["ratios"]
+    source = {figure: notebook for notebook, entry in results["notebooks"].items()
+              for figure in entry.get("figures", {})}
+    names = list(CONTRACT) + sorted(set(figures) - set(CONTRACT))
+    rows = []
+    for name in names:
+        value = figures.get(name)
+        rule = target(name)
+        rows.append([f"`{name}`", _number(value), rule[0] if rule else "-",
+                     verdict(name, value) or ("not measured" if value is None else ""),
+                     source.get(name, "")])
+    derived_targets = {name for name in TARGETS if name not in CONTRACT}
+    for name in sorted(set(RATIOS) | set(ratios) | derived_targets):
+        value = ratios.get(name)
+        rule = target(name)
+        if value is None and rule is None:
+            continue
+        rows.append([f"`{name}`", _number(value), rule[0] if rule else "-",
+                     verdict(name, value) or ("not measured" if value is None else ""),
+                     "derived"])
+    return _table(["figure", "value", "target", "verdict", "from"], rows)
+
+
+def startup_table(results: dict[str, Any]) -> list[str]:
+    startup = results.get("startup") or {}
+    labels = {
+        "import_course_utils_seconds": "`import course_utils` (fresh interpreter)",
+        "import_lesson_modules_seconds": "`from course_utils import data, checks, explore`",
+        "preflight_seconds": "pre-flight check, `python -m course_utils.env`",
+    }
+    rows = [[label, _number(startup.get(key))] for key, label in labels.items()]
+    if "preflight_status" in startup:
+        rows[-1][0] += f" ({startup['preflight_status']})"
+    return _table(["step", "seconds"], rows)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """BENCHMARKS.md: machine, versions, date, and every figure against its budget."""
+    machine, versions = results["machine"], results["versions"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {results['date']}; regenerate with `make bench` (every "
+        "lesson) or `make bench-one NOTEBOOK=notebooks/NN_name.ipynb` (one lesson, merged "
+        "into the others). The numbers are in `benchmarks/results.json`.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {machine['cpu_model']}, {machine['cpu_count']} cores",
+        f"- memory: {machine['memory_gib']:.1f} GiB; {machine['platform']}",
+        f"- load average (1 min) at start and end: {machine['load_start']:.2f}, "
+        f"{machine['load_end']:.2f} (above the core count, other work slowed the run down: "
+        "compare CPU seconds)",
+        "- versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()),
+        "",
+        "## How it is measured",
+        "",
+        "Each notebook runs top to bottom in a fresh `python3` kernel of the course's virtual "
+        "environment (nbclient, working directory `notebooks/`, the Makefile's TensorFlow "
+        "variables), as a learner's *Restart Kernel and Run All Cells* would. "
+        "**seconds** is wall time from the kernel's start to the last cell's reply, reported "
+        "only when every cell succeeded; **CPU seconds** is user + system time of the kernel "
+        "and its children, less distorted by a busy machine. **peak MiB** is the larger of "
+        "(a) the resident set of the kernel process plus its children, sampled with psutil "
+        "every 20 ms, and (b) the kernel's high-water mark `VmHWM` kept by the operating "
+        "system in `/proc/<pid>/status`, which no sample can miss. "
+        f"**Binder**: the same watch kills the kernel and its children (SIGKILL) as soon as "
+        f"that memory passes {BINDER_CAP_MIB} MiB, as Binder's memory limit would; a notebook "
+        "killed this way is run again without the cap so that its time and peak are still "
+        "known. (`RLIMIT_AS` cannot cap TensorFlow, which reserves far more address space "
+        "than it uses; and a limit that makes allocation fail raises MemoryError instead of "
+        "killing, unlike Binder.) Figures are published by the notebooks themselves with "
+        "`course_utils.results.publish`, never typed; ratios are computed from figures of "
+        "the same run.",
+        "",
+        f"## Notebooks (budget: {NOTEBOOK_SECONDS} s, {NOTEBOOK_PEAK_MIB} MiB, survives "
+        f"Binder's {BINDER_CAP_MIB} MiB)",
+        "",
+        *notebook_table(results),
+        "",
+        "## Start-up",
+        "",
+        *startup_table(results),
+        "",
+        f"## Figures (explorer updates: <= {EXPLORER_MS} ms)",
+        "",
+        *figure_table(results),
+        "",
+    ]
+    failures = [f"- {name}: {entry['status']}: {entry['error']}"
+                for name, entry in sorted(results["notebooks"].items()) if entry.get("error")]
+    if failures:
+        lines += ["## Failures", "", *failures, ""]
+    return "\n".join(lines)
