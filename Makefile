@@ -70,3 +70,12 @@ test-notebook: $(STAMP)
 
 clean-notebooks: $(STAMP)
 	$(BIN)/python tools/nbtools.py clean notebooks/*.ipynb
+
+bench: $(STAMP)
+	@echo ">> benchmark: every lesson in a fresh kernel, under Binder's 2 GB cap (slow)"
+	$(BIN)/python -m benchmarks.run
+
+bench-one: $(STAMP)
+	@test -n "$(NOTEBOOK)" || { echo "!! usage: make bench-one NOTEBOOK=notebooks/NN_name.ipynb"; exit 1; }
+	@echo ">> benchmark of $(NOTEBOOK), merged into benchmarks/results.json"
+	$(BIN)/python -m benchmarks.run $(NOTEBOOK)
