@@ -191,6 +191,11 @@ def startup_table(results: dict[str, Any]) -> list[str]:
     return _table(["step", "seconds"], rows)
 
 
+def _kernel_python(results: dict[str, Any]) -> str:
+    pythons = {entry.get("kernel_python") for entry in results["notebooks"].values()}
+    return ", ".join(sorted(python for python in pythons if python)) or "not started"
+
+
 def markdown(results: dict[str, Any]) -> str:
     """BENCHMARKS.md: machine, versions, date, and every figure against its budget."""
     machine, versions = results["machine"], results["versions"]
@@ -208,6 +213,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"- load average (1 min) at start and end: {machine['load_start']:.2f}, "
         f"{machine['load_end']:.2f} (above the core count, other work slowed the run down: "
         "compare CPU seconds)",
+        f"- kernel: `{_kernel_python(results)}`",
         "- versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()),
         "",
         "## How it is measured",
@@ -226,7 +232,9 @@ def markdown(results: dict[str, Any]) -> str:
         "killed this way is run again without the cap so that its time and peak are still "
         "known. (`RLIMIT_AS` cannot cap TensorFlow, which reserves far more address space "
         "than it uses; and a limit that makes allocation fail raises MemoryError instead of "
-        "killing, unlike Binder.) Figures are published by the notebooks themselves with "
+        "killing, unlike Binder.) Binder's limit counts the whole container, the Jupyter "
+        "server (about 100-200 MiB) included, so a kernel close to the cap is at risk "
+        "there even when it survives here. Figures are published by the notebooks themselves with "
         "`course_utils.results.publish`, never typed; ratios are computed from figures of "
         "the same run.",
         "",
