@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 NOTEBOOK ?=
+LAB_PORT ?= 8888
 
 # Keep TensorFlow's C++ start-up banner out of the notebooks; real errors still show.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -43,9 +44,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 env: $(STAMP)
 
 lab: $(STAMP)
-	@echo ">> starting JupyterLab on http://localhost:8888 (token authentication on; Ctrl-C stops it)"
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) \
-	  notebooks/00_start_here.ipynb
+	@echo ">> starting JupyterLab on http://127.0.0.1:$(LAB_PORT) (token authentication on; Ctrl-C stops it)"
+	@echo ">> open the link with ?token=... that JupyterLab prints below"
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.root_dir="$(CURDIR)" \
+	  $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 preflight: $(STAMP)
 	@echo ">> pre-flight check"
