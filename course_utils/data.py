@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["load_digits", "load_photo", "load_co2", "load_names", "PHOTOS", "LOADERS",
            "split_by_time"]
 
-PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "moon", "brick", "rocket")
+PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "brick", "rocket", "clock")
 
 
 def _require(module: str, package: str) -> object:
