@@ -1,0 +1,188 @@
+"""A simple recurrent layer in numpy, and its backward pass through time (lesson 04).
+
+The recurrence is h_t = tanh(x_t W + h_(t-1) U + b), written with row vectors as Keras
+stores it: W is SimpleRNN's ``kernel`` (D, H), U its ``recurrent_kernel`` (H, H), b its
+``bias`` (H,), so ``layer.get_weights()`` gives ``W, U, b`` in that order. The lesson writes
+the same thing with column vectors as h_t = tanh(W x_t + U h_(t-1) + b).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
+           "spectral_radius", "with_spectral_radius", "recurrent_matrix"]
+
+
+class Gradients(NamedTuple):
+    """Gradients of a loss with respect to everything a recurrent layer uses.
+
+    x: (N, T, D), W: (D, H), U: (H, H), b: (H,), h0: (N, H).
+    """
+
+    x: np.ndarray
+    W: np.ndarray
+    U: np.ndarray
+    b: np.ndarray
+    h0: np.ndarray
+
+
+def _array(value: object, name: str, ndim: int, what: str) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must have shape {what}, got shape {array.shape} "
+                         f"({array.ndim} axes instead of {ndim})")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values: check the data or the "
+                         "weights (did an earlier step explode?)")
+    return array
+
+
+def _weights(W: object, U: object, b: object, inputs: int) -> tuple[np.ndarray, ...]:
+    W = _array(W, "W (kernel)", 2, "(D, H)")
+    U = _array(U, "U (recurrent_kernel)", 2, "(H, H)")
+    b = _array(b, "b (bias)", 1, "(H,)")
+    units = U.shape[0]
+    if U.shape != (units, units):
+        raise ValueError(f"U must be square (H, H), got {U.shape}")
+    if W.shape != (inputs, units):
+        raise ValueError(f"W must have shape (D, H) = ({inputs}, {units}) for inputs with "
+                         f"D={inputs} features and U of shape {U.shape}, got {W.shape}: "
+                         "is W transposed? Keras' kernel is (input features, units)")
+    if b.shape != (units,):
+        raise ValueError(f"b must have shape ({units},), got {b.shape}")
+    return W, U, b
+
+
+def _initial_state(h0: object, batch: int, units: int) -> np.ndarray:
+    if h0 is None:
+        return np.zeros((batch, units))
+    h0 = _array(h0, "h0", 2, "(N, H)")
+    if h0.shape != (batch, units):
+        raise ValueError(f"h0 must have shape (N, H) = ({batch}, {units}), got {h0.shape}")
+    return h0
+
+
+def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, W: np.ndarray, U: np.ndarray,
+             b: np.ndarray) -> np.ndarray:
+    """One step of the recurrence: tanh(x_t W + h_prev U + b).
+
+    x_t: (N, D) inputs at one time step; h_prev: (N, H) previous hidden state;
+    W: (D, H); U: (H, H); b: (H,). Returns the new hidden state, shape (N, H).
+    """
+    x_t = _array(x_t, "x_t", 2, "(N, D)")
+    h_prev = _array(h_prev, "h_prev", 2, "(N, H)")
+    W, U, b = _weights(W, U, b, x_t.shape[1])
+    if h_prev.shape != (x_t.shape[0], U.shape[0]):
+        raise ValueError(f"h_prev must have shape (N, H) = ({x_t.shape[0]}, {U.shape[0]}), "
+                         f"got {h_prev.shape}")
+    return np.tanh(x_t @ W + h_prev @ U + b)
+
+
+def _run(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+         h0: np.ndarray) -> np.ndarray:
+    states = np.empty((x.shape[0], x.shape[1], U.shape[0]))
+    h = h0
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ W + h @ U + b)
+        states[:, t] = h
+    return states
+
+
+def simple_rnn(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+               h0: np.ndarray | None = None, return_sequences: bool = False) -> np.ndarray:
+    """keras.layers.SimpleRNN in numpy: the recurrence applied over a whole sequence.
+
+    x: (N, T, D) a batch of N sequences of T steps with D features; W: (D, H); U: (H, H);
+    b: (H,); h0: (N, H) initial state, zeros if None. Returns the last hidden state (N, H),
+    or every hidden state (N, T, H) with ``return_sequences=True``.
+    """
+    x = _array(x, "x", 3, "(N, T, D)")
+    if x.shape[1] == 0:
+        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
+    W, U, b = _weights(W, U, b, x.shape[2])
+    states = _run(x, W, U, b, _initial_state(h0, x.shape[0], U.shape[0]))
+    return states if return_sequences else states[:, -1]
+
+
+def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+         h0: np.ndarray | None = None, upstream: np.ndarray | None = None) -> Gradients:
+    """Backpropagation through time for the loss L = sum(upstream * h_T).
+
+    x, W, U, b, h0 as in ``simple_rnn``; upstream: (N, H) the gradient of the loss with
+    respect to the last hidden state h_T, ones if None (then L is the sum of h_T).
+    Walking back from T, each step multiplies the gradient by diag(1 - h_t**2) and U^T:
+    that repeated product is what makes gradients vanish or explode.
+    """
+    x = _array(x, "x", 3, "(N, T, D)")
+    if x.shape[1] == 0:
+        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
+    W, U, b = _weights(W, U, b, x.shape[2])
+    batch, steps, _ = x.shape
+    h0 = _initial_state(h0, batch, U.shape[0])
+    if upstream is None:
+        upstream = np.ones((batch, U.shape[0]))
+    upstream = _array(upstream, "upstream", 2, "(N, H)")
+    if upstream.shape != (batch, U.shape[0]):
+        raise ValueError(f"upstream must have the shape of h_T, ({batch}, {U.shape[0]}), "
+                         f"got {upstream.shape}")
+    states = _run(x, W, U, b, h0)
+    grad_x = np.zeros_like(x)
+    grad_W, grad_U, grad_b = np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
+    grad_h = upstream
+    for t in reversed(range(steps)):
+        h_prev = states[:, t - 1] if t > 0 else h0
+        grad_a = grad_h * (1.0 - states[:, t] ** 2)  # through tanh
+        grad_x[:, t] = grad_a @ W.T
+        grad_W += x[:, t].T @ grad_a
+        grad_U += h_prev.T @ grad_a
+        grad_b += grad_a.sum(axis=0)
+        grad_h = grad_a @ U.T  # one step further back in time
+    return Gradients(grad_x, grad_W, grad_U, grad_b, grad_h)
+
+
+def input_gradient_norms(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+                         h0: np.ndarray | None = None) -> np.ndarray:
+    """How strongly each input step still reaches the end: the norm of dL/dx_t, shape (T,).
+
+    L is the sum of the last hidden state (see ``bptt``); the norm of the (N, D) gradient at
+    each step is averaged over the batch. Small early values mean vanishing gradients.
+    """
+    grad_x = bptt(x, W, U, b, h0).x
+    return np.linalg.norm(grad_x, axis=2).mean(axis=0)
+
+
+def spectral_radius(U: np.ndarray) -> float:
+    """The largest absolute eigenvalue of a square matrix U (H, H)."""
+    U = _array(U, "U", 2, "(H, H)")
+    if U.shape[0] != U.shape[1]:
+        raise ValueError(f"U must be square (H, H), got {U.shape}")
+    return float(np.max(np.abs(np.linalg.eigvals(U))))
+
+
+def with_spectral_radius(U: np.ndarray, radius: float) -> np.ndarray:
+    """U rescaled so that its spectral radius is ``radius`` (a new array, shape (H, H))."""
+    current = spectral_radius(U)
+    if not np.isfinite(radius) or radius < 0:
+        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    if current == 0:
+        raise ValueError("U has spectral radius 0 (all eigenvalues are zero): it cannot be "
+                         "rescaled; start from a random or orthogonal matrix")
+    return np.asarray(U, dtype=np.float64) * (radius / current)
+
+
+def recurrent_matrix(units: int, radius: float, seed: int = 0) -> np.ndarray:
+    """A random orthogonal (H, H) matrix times ``radius``: every eigenvalue has size ``radius``.
+
+    Keras initialises SimpleRNN's recurrent kernel as a random orthogonal matrix, so radius 1
+    is where a fresh layer starts.
+    """
+    if not isinstance(units, int | np.integer) or units < 1:
+        raise ValueError(f"units must be a positive integer, got {units!r}")
+    if not np.isfinite(radius) or radius < 0:
+        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    rng = np.random.default_rng(seed)
+    q, r = np.linalg.qr(rng.standard_normal((units, units)))
+    return q * np.sign(np.diag(r)) * radius

@@ -1,0 +1,83 @@
+"""The recurrence explorer: its compute function, its controls, and its figure updates."""
+
+import numpy as np
+import pytest
+
+from course_utils import explore, recurrent
+from course_utils.explore import recurrence
+
+
+def _weights(units=6, features=1, seed=0):
+    rng = np.random.default_rng(seed)
+    W = rng.uniform(-0.5, 0.5, (features, units))
+    return W, recurrent.recurrent_matrix(units, 1.0, seed=seed), np.zeros(units)
+
+
+def _pulse(steps=12, height=1.0):
+    x = np.zeros((steps, 1))
+    x[0, 0] = height
+    return x
+
+
+def test_unroll_matches_the_reference_and_finite_differences():
+    W, U, b = _weights()
+    x = np.random.default_rng(1).normal(size=(10, 1))
+    readout = np.linspace(-1, 1, 6)
+    run = recurrence.unroll(x, W, U, b, readout)
+    states = recurrent.simple_rnn(x[None], W, U, b, return_sequences=True)[0]
+    np.testing.assert_allclose(run["states"], states)
+    np.testing.assert_allclose(run["outputs"], states @ readout)
+    epsilon = 1e-6
+    nudged = x.copy()
+    nudged[0, 0] += epsilon
+    moved = recurrent.simple_rnn(nudged[None], W, U, b, return_sequences=True)[0]
+    np.testing.assert_allclose(run["memory"], np.linalg.norm((moved - states) / epsilon, axis=1),
+                               rtol=1e-4)
+
+
+def test_memory_fades_below_radius_one_and_grows_above():
+    W, U, b = _weights()
+    fading = recurrence.unroll(_pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
+    # a small pulse keeps tanh near its linear part, where radius 2 doubles it every step
+    growing = recurrence.unroll(_pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
+    assert fading[-1] < 1e-6 * fading[0]
+    assert growing[6] > 30 * growing[0]
+
+
+def test_unroll_explains_bad_input():
+    W, U, b = _weights()
+    with pytest.raises(ValueError, match=r"\(T, D\)"):
+        recurrence.unroll(np.zeros(5), W, U, b, np.ones(6))
+    with pytest.raises(ValueError, match=r"readout must have shape \(6,\)"):
+        recurrence.unroll(_pulse(), W, U, b, np.ones(4))
+
+
+def test_explorer_updates_the_figure_for_every_control():
+    explorer = recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=1.0)
+    assert explorer.name == "recurrence"
+    assert set(explorer.controls) == {"step", "radius"}
+    before = explorer.view.image.value
+    explorer.controls["step"].value = 3
+    after_step = explorer.view.image.value
+    assert after_step != before
+    assert "step 3" in explorer._title.get_text()
+    strip = np.ma.filled(explorer._strip.get_array(), np.nan)  # imshow masks the NaN it gets
+    assert np.isfinite(strip[:, :4]).all() and np.isnan(strip[:, 4:]).all()
+    explorer.controls["radius"].value = 1.5
+    assert explorer.view.image.value != after_step
+    assert "radius 1.5" in explorer._title.get_text()
+
+
+def test_explorer_precomputes_every_radius_and_measures_latency():
+    explorer = recurrence.RecurrenceExplorer(_pulse(), *_weights(), radii=(0.5, 1.0), radius=0.5)
+    assert set(explorer.runs) == {0.5, 1.0}
+    timing = explore.measure_latency(explorer, repeats=1)
+    assert timing["changes"] >= 3 and timing["median_ms"] > 0
+    assert "image/png" in explorer._repr_mimebundle_()
+
+
+def test_explorer_explains_bad_settings():
+    with pytest.raises(ValueError, match="radius must be one of"):
+        recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=0.7)
+    with pytest.raises(ValueError, match="T >= 2"):
+        recurrence.RecurrenceExplorer(np.zeros((1, 1)), *_weights())

@@ -1,0 +1,137 @@
+"""The numpy recurrence equals keras.layers.SimpleRNN; its backward pass equals GradientTape."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import recurrent
+
+keras = pytest.importorskip("keras")
+tf = pytest.importorskip("tensorflow")
+
+
+def _random_layer(units: int, features: int, seed: int, radius: float | None = None):
+    """A built SimpleRNN with random (non-zero) weights, and those weights."""
+    rng = np.random.default_rng(seed)
+    layer = keras.layers.SimpleRNN(units, return_sequences=True)
+    layer.build((None, None, features))
+    W = rng.normal(0, 0.5, (features, units))
+    U = recurrent.recurrent_matrix(units, radius, seed=seed) if radius else \
+        rng.normal(0, 0.5, (units, units))
+    b = rng.normal(0, 0.3, units)
+    layer.set_weights([W.astype("float32"), U.astype("float32"), b.astype("float32")])
+    return layer, [np.asarray(w) for w in layer.get_weights()]
+
+
+@settings(max_examples=20, deadline=None)
+@given(batch=st.integers(1, 4), steps=st.integers(1, 9), features=st.integers(1, 5),
+       units=st.integers(1, 6), seed=st.integers(0, 10_000))
+def test_simple_rnn_equals_keras(batch, steps, features, units, seed):
+    layer, (W, U, b) = _random_layer(units, features, seed)
+    x = np.random.default_rng(seed + 1).normal(size=(batch, steps, features)).astype("float32")
+    expected = np.asarray(layer(x))
+    states = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+    assert states.shape == (batch, steps, units)
+    np.testing.assert_allclose(states, expected, atol=1e-5)
+    last = recurrent.simple_rnn(x, W, U, b)
+    assert last.shape == (batch, units)
+    np.testing.assert_allclose(last, expected[:, -1], atol=1e-5)
+
+
+def test_initial_state_matches_keras():
+    layer, (W, U, b) = _random_layer(units=3, features=2, seed=5)
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(2, 4, 2)).astype("float32")
+    h0 = rng.uniform(-1, 1, (2, 3)).astype("float32")
+    expected = np.asarray(layer(x, initial_state=[h0]))
+    np.testing.assert_allclose(recurrent.simple_rnn(x, W, U, b, h0=h0, return_sequences=True),
+                               expected, atol=1e-5)
+
+
+def test_step_is_one_column_of_the_sequence():
+    _, (W, U, b) = _random_layer(units=4, features=3, seed=1)
+    x = np.random.default_rng(2).normal(size=(2, 5, 3))
+    states = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+    np.testing.assert_allclose(recurrent.rnn_step(x[:, 3], states[:, 2], W, U, b), states[:, 3])
+
+
+@pytest.mark.parametrize("radius", [0.5, 1.0, 1.5])
+def test_bptt_equals_gradient_tape(radius):
+    layer, (W, U, b) = _random_layer(units=5, features=2, seed=3, radius=radius)
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 12, 2))
+    h0 = rng.uniform(-0.5, 0.5, (3, 5))
+    upstream = rng.normal(size=(3, 5))
+    variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
+    with tf.GradientTape() as tape:
+        x_var, W_var, U_var, b_var, h_var = variables
+        for t in range(x.shape[1]):
+            h_var = tf.tanh(x_var[:, t] @ W_var + h_var @ U_var + b_var)
+        loss = tf.reduce_sum(h_var * upstream)
+    expected = tape.gradient(loss, variables)
+    got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream)
+    for name, mine, theirs in zip(got._fields, got, expected, strict=True):
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-6, atol=1e-10, err_msg=name)
+
+
+def test_bptt_input_gradient_equals_keras_layer_gradient():
+    layer, (W, U, b) = _random_layer(units=4, features=3, seed=8)
+    x = tf.Variable(np.random.default_rng(9).normal(size=(2, 7, 3)).astype("float32"))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(x)[:, -1])
+    expected = tape.gradient(loss, x).numpy()
+    np.testing.assert_allclose(recurrent.bptt(x.numpy(), W, U, b).x, expected, atol=1e-5)
+
+
+def test_gradient_norms_vanish_and_explode_with_the_radius():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 30, 1))
+    W = rng.normal(0, 0.3, (1, 16))
+    b = np.zeros(16)
+    small = recurrent.input_gradient_norms(x, W, recurrent.recurrent_matrix(16, 0.5), b)
+    large = recurrent.input_gradient_norms(x, W, recurrent.recurrent_matrix(16, 2.0), b)
+    assert small.shape == large.shape == (30,)
+    assert small[0] < 1e-6 * small[-1]  # the first step barely reaches the end
+    assert large[0] > 10 * large[-1]
+
+
+def test_spectral_radius_helpers():
+    U = recurrent.recurrent_matrix(6, 1.3, seed=2)
+    assert recurrent.spectral_radius(U) == pytest.approx(1.3)
+    np.testing.assert_allclose(U.T @ U, 1.3**2 * np.eye(6), atol=1e-12)
+    V = np.random.default_rng(1).normal(size=(5, 5))
+    assert recurrent.spectral_radius(recurrent.with_spectral_radius(V, 0.7)) == pytest.approx(0.7)
+    assert recurrent.spectral_radius(np.diag([0.2, -0.9])) == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize("x, W, U, b, match", [
+    (np.zeros((4, 3)), np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2), r"\(N, T, D\)"),
+    (np.zeros((1, 4, 3)), np.zeros((2, 3)), np.zeros((3, 3)), np.zeros(3), "transposed"),
+    (np.zeros((1, 4, 3)), np.zeros((3, 2)), np.zeros((2, 3)), np.zeros(2), "square"),
+    (np.zeros((1, 4, 3)), np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(3), r"b must have shape \(2,\)"),
+    (np.full((1, 4, 3), np.nan), np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2), "NaN"),
+    (np.zeros((1, 4, 3)), np.zeros((3, 2)), np.full((2, 2), np.inf), np.zeros(2), "infinite"),
+    (np.zeros((1, 0, 3)), np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(2), "no time steps"),
+])
+def test_bad_input_is_explained(x, W, U, b, match):
+    with pytest.raises(ValueError, match=match):
+        recurrent.simple_rnn(x, W, U, b)
+    with pytest.raises(ValueError, match=match):
+        recurrent.bptt(x, W, U, b)
+
+
+def test_bad_states_and_radii_are_explained():
+    W, U, b = np.zeros((3, 2)), np.eye(2), np.zeros(2)
+    with pytest.raises(ValueError, match=r"h0 must have shape \(N, H\) = \(1, 2\)"):
+        recurrent.simple_rnn(np.zeros((1, 4, 3)), W, U, b, h0=np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"h_prev must have shape"):
+        recurrent.rnn_step(np.zeros((1, 3)), np.zeros((1, 3)), W, U, b)
+    with pytest.raises(ValueError, match="upstream"):
+        recurrent.bptt(np.zeros((1, 4, 3)), W, U, b, upstream=np.ones((1, 3)))
+    with pytest.raises(ValueError, match="radius 0"):
+        recurrent.with_spectral_radius(np.zeros((2, 2)), 1.0)
+    with pytest.raises(ValueError, match="radius must be"):
+        recurrent.recurrent_matrix(3, -1.0)
+    with pytest.raises(ValueError, match="units must be"):
+        recurrent.recurrent_matrix(0, 1.0)
