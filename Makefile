@@ -55,11 +55,11 @@ preflight: $(STAMP)
 
 lint: $(STAMP)
 	@echo ">> ruff (course_utils, tests, tools, notebooks)"
-	$(BIN)/ruff check course_utils tests tools benchmarks notebooks
+	$(BIN)/ruff check course_utils tests tools benchmarks notebooks templates
 
 test: lint
 	@echo ">> pytest: unit tests, then every notebook under notebooks/ (nbval)"
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests notebooks templates $(NBVAL) $(PYTEST_ARGS)
 
 test-fast: lint
 	@echo ">> pytest: unit tests only"

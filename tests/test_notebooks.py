@@ -7,7 +7,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = LESSONS + sorted((ROOT / "templates").glob("*.ipynb"))
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
@@ -16,12 +17,12 @@ def _ids(paths):
 
 
 def test_there_are_notebooks():
-    assert NOTEBOOKS, "notebooks/ holds no lesson"
+    assert LESSONS, "notebooks/ holds no lesson"
 
 
 def test_names_follow_course_order():
     numbers = []
-    for path in NOTEBOOKS:
+    for path in LESSONS:
         match = re.fullmatch(r"(\d\d)_[a-z0-9]+(_[a-z0-9]+)*\.ipynb", path.name)
         assert match, f"{path.name}: name lessons NN_name.ipynb (lower case, underscores)"
         numbers.append(int(match.group(1)))
