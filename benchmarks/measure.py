@@ -135,7 +135,8 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
 
     Returns a dict: status ("ok", "failed" when a cell raised, "killed" when the memory cap
     killed the kernel, "died" when it died otherwise, "timeout"), seconds (None unless ok),
-    seconds_until_stop, peak_mib, cpu_seconds (user + system of the kernel and its
+    seconds_until_stop, peak_mib (the larger of peak_sampled_mib, kernel and children sampled
+    together, and kernel_hwm_mib, the kernel's high-water mark), cpu_seconds (user + system of the kernel and its
     children), kernel_start_seconds (part of seconds), killed_at_mib, figures (name -> value published by the notebook), error, kernel_python.
     """
     path = Path(path)
@@ -191,6 +192,8 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
         "seconds": round(until, 2) if status == "ok" else None,
         "seconds_until_stop": round(until, 2),
         "peak_mib": round(watch.peak_mib, 1) if watch else None,
+        "peak_sampled_mib": round(watch.peak_sampled / MIB, 1) if watch else None,
+        "kernel_hwm_mib": round(watch.peak_kernel_hwm / MIB, 1) if watch else None,
         "cpu_seconds": round(watch.cpu_seconds, 2) if watch else None,
         "kernel_start_seconds": round(kernel_ready - start, 2) if kernel_ready else None,
         "cap_mib": cap_mib,

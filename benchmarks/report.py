@@ -180,15 +180,17 @@ def figure_table(results: dict[str, Any]) -> list[str]:
 
 def startup_table(results: dict[str, Any]) -> list[str]:
     startup = results.get("startup") or {}
-    labels = {
-        "import_course_utils_seconds": "`import course_utils` (fresh interpreter)",
-        "import_lesson_modules_seconds": "`from course_utils import data, checks, explore`",
-        "preflight_seconds": "pre-flight check, `python -m course_utils.env`",
-    }
-    rows = [[label, _number(startup.get(key))] for key, label in labels.items()]
-    if "preflight_status" in startup:
-        rows[-1][0] += f" ({startup['preflight_status']})"
-    return _table(["step", "seconds"], rows)
+    status = startup.get("preflight_status", "not run")
+    steps = [
+        ("`import course_utils` (fresh interpreter)", "import_course_utils_seconds", None),
+        ("`from course_utils import data, checks, explore`", "import_lesson_modules_seconds",
+         None),
+        (f"pre-flight check, `python -m course_utils.env` ({status})", "preflight_seconds",
+         "preflight_cpu_seconds"),
+    ]
+    rows = [[label, _number(startup.get(wall)), _number(startup.get(cpu)) if cpu else "-"]
+            for label, wall, cpu in steps]
+    return _table(["step", "seconds", "CPU seconds"], rows)
 
 
 def _kernel_python(results: dict[str, Any]) -> str:

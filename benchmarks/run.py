@@ -20,6 +20,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,9 +49,9 @@ def machine(load_start: float) -> dict[str, Any]:
     except OSError:
         pass
     return {"cpu_model": model, "cpu_count": os.cpu_count(),
-            "memory_gib": psutil.virtual_memory().total / 2**30,
-            "platform": platform.platform(), "load_start": load_start,
-            "load_end": os.getloadavg()[0]}
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "platform": platform.platform(), "load_start": round(load_start, 2),
+            "load_end": round(os.getloadavg()[0], 2)}
 
 
 def versions() -> dict[str, str]:
@@ -82,6 +83,11 @@ def _quiet_environment() -> dict[str, str]:
     return environment
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def startup() -> dict[str, Any]:
     """Import time of course_utils and the wall time of the pre-flight check."""
     timings: dict[str, Any] = {
@@ -89,10 +95,11 @@ def startup() -> dict[str, Any]:
         "import_lesson_modules_seconds": round(_python_seconds(
             "import course_utils\nfrom course_utils import data, checks, explore"), 3),
     }
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _children_cpu_seconds()
     preflight = subprocess.run([sys.executable, "-m", "course_utils.env"], capture_output=True,
                                text=True, cwd=ROOT, env=_quiet_environment())
     timings["preflight_seconds"] = round(time.perf_counter() - start, 2)
+    timings["preflight_cpu_seconds"] = round(_children_cpu_seconds() - cpu_start, 2)
     timings["preflight_status"] = "ok" if preflight.returncode == 0 else "failed"
     return timings
 
