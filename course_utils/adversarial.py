@@ -1,0 +1,209 @@
+"""The adversarial game on 2-D points (lesson 07): data, the mode-coverage measure, small
+generator and discriminator builders, and numpy references of the three GAN losses.
+
+The losses take the discriminator's *probabilities* D(x) in (0, 1), as the lesson writes
+them; they clip to [1e-7, 1 - 1e-7] like Keras' ``BinaryCrossentropy`` so the two agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
+    "mode_coverage", "make_generator", "make_discriminator",
+    "discriminator_loss", "generator_loss_minimax", "generator_loss_non_saturating",
+]
+
+_EPSILON = 1e-7
+
+
+def _check_count(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_positive(name: str, value: Any) -> float:
+    number = float(value)
+    if not np.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return number
+
+
+def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
+    """The centres of ``modes`` Gaussians evenly spaced on a circle: shape (modes, 2)."""
+    modes = _check_count("modes", modes)
+    radius = _check_positive("radius", radius)
+    angles = 2 * np.pi * np.arange(modes) / modes
+    return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype(np.float32)
+
+
+def ring_of_gaussians(num_points: int, modes: int = 8, radius: float = 2.0,
+                      std: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Points from ``modes`` equally likely Gaussians on a circle: shape (num_points, 2)."""
+    num_points = _check_count("num_points", num_points)
+    std = _check_positive("std", std)
+    centers = ring_centers(modes, radius)
+    rng = np.random.default_rng(seed)
+    which = rng.integers(0, len(centers), size=num_points)
+    points = centers[which] + std * rng.standard_normal((num_points, 2))
+    return points.astype(np.float32)
+
+
+def grid_centers(side: int = 5, spacing: float = 1.0) -> np.ndarray:
+    """The centres of a ``side`` x ``side`` grid around the origin: shape (side**2, 2)."""
+    side = _check_count("side", side)
+    spacing = _check_positive("spacing", spacing)
+    axis = (np.arange(side) - (side - 1) / 2) * spacing
+    x, y = np.meshgrid(axis, axis)
+    return np.stack([x.ravel(), y.ravel()], axis=1).astype(np.float32)
+
+
+def grid_of_gaussians(num_points: int, side: int = 5, spacing: float = 1.0,
+                      std: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Points from ``side**2`` equally likely Gaussians on a grid: shape (num_points, 2)."""
+    num_points = _check_count("num_points", num_points)
+    std = _check_positive("std", std)
+    centers = grid_centers(side, spacing)
+    rng = np.random.default_rng(seed)
+    which = rng.integers(0, len(centers), size=num_points)
+    return (centers[which] + std * rng.standard_normal((num_points, 2))).astype(np.float32)
+
+
+def spiral(num_points: int, turns: float = 1.5, radius: float = 2.0, noise: float = 0.05,
+           seed: int = 0) -> np.ndarray:
+    """Points along an Archimedean spiral, uniformly in angle, plus Gaussian noise: (N, 2).
+
+    A spiral has no separate modes: ``mode_coverage`` does not apply to it.
+    """
+    num_points = _check_count("num_points", num_points)
+    turns = _check_positive("turns", turns)
+    radius = _check_positive("radius", radius)
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    fraction = rng.uniform(0.1, 1.0, size=num_points)
+    angle = 2 * np.pi * turns * fraction
+    points = np.stack([radius * fraction * np.cos(angle), radius * fraction * np.sin(angle)], 1)
+    return (points + noise * rng.standard_normal((num_points, 2))).astype(np.float32)
+
+
+def mode_coverage(samples: np.ndarray, centers: np.ndarray, std: float,
+                  quality_radius: float = 3.0, fair_share: float = 0.25) -> dict[str, Any]:
+    """How well generated points cover a mixture of Gaussians (lesson 07).
+
+    samples: (N, 2) generated points; centers: (K, 2) the mixture's means; std: its spread.
+    A point is of *high quality* when it lies within ``quality_radius`` standard deviations
+    of its nearest centre. A mode is *covered* when it receives at least ``fair_share`` of
+    the N / K points it would get if the generator matched the mixture.
+
+    Returns a dict: ``modes_covered`` (int, 0..K), ``high_quality`` (share of the N points,
+    0..1) and ``counts`` (K ints, the high-quality points next to each centre).
+    """
+    samples = np.asarray(samples, dtype=np.float64)
+    centers = np.asarray(centers, dtype=np.float64)
+    if samples.ndim != 2 or samples.shape[1] != 2 or len(samples) == 0:
+        raise ValueError(f"samples must have shape (N, 2) with N >= 1, got {samples.shape}: "
+                         "pass the generated points, one row per point")
+    if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) == 0:
+        raise ValueError(f"centers must have shape (K, 2), got {centers.shape}: "
+                         "use ring_centers(...) or grid_centers(...)")
+    if not np.all(np.isfinite(samples)):
+        raise ValueError("samples contain NaN or infinity: training has diverged")
+    std = _check_positive("std", std)
+    if not 0 < fair_share <= 1:
+        raise ValueError(f"fair_share must be in (0, 1], got {fair_share!r}")
+    distances = np.linalg.norm(samples[:, None, :] - centers[None, :, :], axis=2)
+    nearest = distances.argmin(axis=1)
+    good = distances[np.arange(len(samples)), nearest] <= quality_radius * std
+    counts = np.bincount(nearest[good], minlength=len(centers))
+    needed = fair_share * len(samples) / len(centers)
+    return {"modes_covered": int((counts >= needed).sum()),
+            "high_quality": float(good.mean()),
+            "counts": counts.tolist()}
+
+
+def make_generator(noise_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
+                   output_dim: int = 2, seed: int | None = None) -> Any:
+    """A small dense generator: noise (N, noise_dim) -> points (N, output_dim) (lesson 07)."""
+    import keras
+
+    noise_dim = _check_count("noise_dim", noise_dim)
+    hidden_units = _check_count("hidden_units", hidden_units)
+    num_hidden_layers = _check_count("num_hidden_layers", num_hidden_layers)
+    output_dim = _check_count("output_dim", output_dim)
+    init = keras.initializers.GlorotUniform
+    inputs = keras.Input(shape=(noise_dim,))
+    x = inputs
+    for index in range(num_hidden_layers):
+        x = keras.layers.Dense(hidden_units, activation="relu",
+                               kernel_initializer=init(None if seed is None else seed + index))(x)
+    outputs = keras.layers.Dense(output_dim, kernel_initializer=init(
+        None if seed is None else seed + num_hidden_layers))(x)
+    return keras.Model(inputs, outputs, name="generator")
+
+
+def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
+                       seed: int | None = None) -> Any:
+    """A small dense discriminator: points (N, input_dim) -> logits (N, 1) (lesson 07).
+
+    It returns the logit l; the probability that x is real is D(x) = sigmoid(l).
+    """
+    import keras
+
+    input_dim = _check_count("input_dim", input_dim)
+    hidden_units = _check_count("hidden_units", hidden_units)
+    num_hidden_layers = _check_count("num_hidden_layers", num_hidden_layers)
+    init = keras.initializers.GlorotUniform
+    inputs = keras.Input(shape=(input_dim,))
+    x = inputs
+    for index in range(num_hidden_layers):
+        x = keras.layers.Dense(hidden_units, activation="relu",
+                               kernel_initializer=init(None if seed is None else seed + index))(x)
+    outputs = keras.layers.Dense(1, kernel_initializer=init(
+        None if seed is None else seed + num_hidden_layers))(x)
+    return keras.Model(inputs, outputs, name="discriminator")
+
+
+def _probabilities(name: str, values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: pass the discriminator's outputs for a batch")
+    if not np.all(np.isfinite(array)) or array.min() < 0 or array.max() > 1:
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got values from "
+                         f"{np.nanmin(array):.3g} to {np.nanmax(array):.3g}: "
+                         "apply a sigmoid to the discriminator's logits first")
+    return np.clip(array, _EPSILON, 1 - _EPSILON)
+
+
+def discriminator_loss(real_probability: Any, fake_probability: Any) -> float:
+    """-mean log D(x) - mean log(1 - D(G(z))): real points labelled 1, generated 0.
+
+    real_probability: D(x) for a batch of real points, any shape; fake_probability: D(G(z)).
+    Equal to BinaryCrossentropy()(ones, real) + BinaryCrossentropy()(zeros, fake).
+    """
+    real = _probabilities("real_probability", real_probability)
+    fake = _probabilities("fake_probability", fake_probability)
+    return float(-np.mean(np.log(real)) - np.mean(np.log(1 - fake)))
+
+
+def generator_loss_minimax(fake_probability: Any) -> float:
+    """mean log(1 - D(G(z))): the original game's generator loss (to minimise).
+
+    Equal to -BinaryCrossentropy()(zeros, fake). Its gradient vanishes when D(G(z)) is near 0,
+    that is exactly when the generator is bad and needs it most.
+    """
+    fake = _probabilities("fake_probability", fake_probability)
+    return float(np.mean(np.log(1 - fake)))
+
+
+def generator_loss_non_saturating(fake_probability: Any) -> float:
+    """-mean log D(G(z)): the non-saturating generator loss used in practice (to minimise).
+
+    Equal to BinaryCrossentropy()(ones, fake): generated points labelled as real.
+    """
+    fake = _probabilities("fake_probability", fake_probability)
+    return float(-np.mean(np.log(fake)))
