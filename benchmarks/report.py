@@ -158,7 +158,10 @@ def figure_table(results: dict[str, Any]) -> list[str]:
     figures, ratios = results["figures"], results["ratios"]
     source = {figure: notebook for notebook, entry in results["notebooks"].items()
               for figure in entry.get("figures", {})}
-    names = list(CONTRACT) + sorted(set(figures) - set(CONTRACT))
+    expected = list(CONTRACT) + [f"explore.{explorer}.{kind}"
+                                 for explorer in results.get("explorers", [])
+                                 for kind in ("median_ms", "p95_ms")]
+    names = expected + sorted(set(figures) - set(expected))
     rows = []
     for name in names:
         value = figures.get(name)

@@ -9,7 +9,8 @@ the tables. The exit status is 1 when a notebook did not run to the end.
 results.json holds: "notebooks" (one entry per notebook, keyed by its file name without
 .ipynb, with "seconds", "peak_mib", "status" and more), "figures" (every figure the notebooks
 published, by name, from notebooks that ran to the end), "ratios" (comparisons derived from
-them), "startup", "machine", "versions", "date".
+them), "explorers" (every explorer in course_utils.explore, each expected to publish its
+latency), "startup", "machine", "versions", "date".
 """
 
 from __future__ import annotations
@@ -104,6 +105,30 @@ def startup() -> dict[str, Any]:
     return timings
 
 
+_LIST_EXPLORERS = """
+import importlib, inspect, json, pkgutil
+import course_utils.explore as package
+from course_utils.explore import Explorer
+names = set()
+for module in pkgutil.iter_modules(package.__path__):
+    if not module.name.startswith("_"):
+        loaded = importlib.import_module(f"course_utils.explore.{module.name}")
+        names |= {cls.name for _, cls in inspect.getmembers(loaded, inspect.isclass)
+                  if issubclass(cls, Explorer) and cls is not Explorer}
+print(json.dumps(sorted(names - {Explorer.name})))
+"""
+
+
+def explorers() -> list[str]:
+    """The name of every explorer in course_utils.explore: each should publish its latency."""
+    listed = subprocess.run([sys.executable, "-c", _LIST_EXPLORERS], capture_output=True,
+                            text=True, cwd=ROOT, env=_quiet_environment())
+    if listed.returncode != 0:
+        print("!! could not list the explorers:", listed.stderr.strip().splitlines()[-1:])
+        return []
+    return json.loads(listed.stdout.strip().splitlines()[-1])
+
+
 def bench_notebook(path: Path, cap_mib: float | None, timeout: int) -> dict[str, Any]:
     """Run under the Binder cap; if the cap kills it, run again uncapped to measure it."""
     entry = measure.run_notebook(path, cap_mib=cap_mib, timeout=timeout)
@@ -121,7 +146,7 @@ def bench_notebook(path: Path, cap_mib: float | None, timeout: int) -> dict[str,
 
 
 def assemble(notebooks: dict[str, dict[str, Any]], startup_timings: dict[str, Any] | None,
-             load_start: float) -> dict[str, Any]:
+             load_start: float, explorer_names: list[str] | None = None) -> dict[str, Any]:
     """The whole results file from per-notebook entries; figures only from notebooks that ran."""
     figures: dict[str, float] = {}
     for name in sorted(notebooks):
@@ -141,6 +166,7 @@ def assemble(notebooks: dict[str, dict[str, Any]], startup_timings: dict[str, An
                     "binder_cap_mib": report.BINDER_CAP_MIB,
                     "explorer_ms": report.EXPLORER_MS},
         "startup": startup_timings,
+        "explorers": explorer_names or [],
         "notebooks": {name: notebooks[name] for name in sorted(notebooks)},
         "figures": dict(sorted(figures.items())),
         "ratios": dict(sorted(report.derive(figures).items())),
@@ -190,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(entry['figures'])} figures" +
               (f"; {entry['error']}" if entry["error"] else ""), flush=True)
 
-    results = assemble(notebooks, startup_timings, load_start)
+    results = assemble(notebooks, startup_timings, load_start, explorers())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     text = report.markdown(results)

@@ -160,3 +160,15 @@ def test_published_figures_are_read_back_the_last_value_winning(tmp_path, monkey
     path.write_text("not json\n")
     with pytest.raises(ValueError, match="line 1"):
         results.read(path)
+
+
+def test_every_explorer_of_the_package_is_expected_to_publish_its_latency():
+    names = run.explorers()
+    assert "threshold" in names and "explorer" not in names
+    figures = {"explore.threshold.median_ms": 12.0, "explore.threshold.p95_ms": 20.0}
+    entry = {"status": "ok", "seconds": 10.0, "peak_mib": 100.0, "figures": figures,
+             "error": None, "binder": None}
+    text = report.markdown(run.assemble({"00_start_here": entry}, None, 0.0, ["threshold",
+                                                                             "kernel"]))
+    assert "| `explore.threshold.median_ms` | 12 | <= 100 | within | 00_start_here |" in text
+    assert "| `explore.kernel.p95_ms` | - | <= 100 | not measured |  |" in text
