@@ -1,0 +1,222 @@
+"""Lesson 02's exercises: the pooled shape, max pooling by hand, which pooling for which job."""
+
+import numpy as np
+
+from course_utils import conv
+from course_utils.checks import Exercise, attempt, correct, wrong
+
+# ((H, W, C), pool_size, stride, padding), ordered so that each mistake shows on one of them
+_SHAPE_CASES = (((28, 28, 32), 2, None, "valid"), ((10, 10, 3), 3, 1, "valid"),
+                ((7, 7, 8), 2, None, "valid"), ((7, 7, 8), 2, None, "same"),
+                ((12, 9, 4), 4, 2, "valid"), ((9, 5, 1), 3, 2, "same"))
+
+
+def _expected_shape(shape, pool_size, stride, padding):
+    stride = pool_size if stride is None else stride
+    height, width, channels = shape
+    return (conv.conv_output_size(height, pool_size, stride, padding),
+            conv.conv_output_size(width, pool_size, stride, padding), channels)
+
+
+def _judge_pooled_shape(pooled_shape):
+    for shape, pool_size, stride, padding in _SHAPE_CASES:
+        expected = _expected_shape(shape, pool_size, stride, padding)
+        got = attempt(pooled_shape, shape, pool_size, stride, padding)
+        call = f"pooled_shape({shape}, pool_size={pool_size}, stride={stride}, " \
+               f"padding={padding!r})"
+        try:
+            got = tuple(int(item) for item in got)
+        except (TypeError, ValueError):
+            raise wrong(f"{call} returned {got!r}, not a tuple of three ints",
+                        "return (height, width, channels)") from None
+        if got == expected:
+            continue
+        where = f"{call} returned {got}, expected {expected}"
+        if len(got) == 2:
+            raise wrong(where, "pooling works on each channel separately: the channels are "
+                               "kept, so return three numbers")
+        if stride is None and got == _expected_shape(shape, pool_size, 1, padding):
+            raise wrong(where, "when stride is None, Keras uses the pool size as the stride")
+        if padding == "same" and got == _expected_shape(shape, pool_size, stride, "valid"):
+            raise wrong(where, "with padding='same' a partial window at the edge still gives an "
+                               "output cell: the size is rounded up, ceil(H / stride)")
+        if got[:2] == (shape[0] // pool_size, shape[1] // pool_size):
+            raise wrong(where, "the window moves by the stride, which is not always the pool "
+                               "size")
+        if got == expected[1::-1] + expected[2:]:
+            raise wrong(where, "height first, then width")
+        raise wrong(where, "count the window positions along each axis, as for a convolution")
+    return correct("Pooling uses the convolution's output-size formula with the pool size as "
+                   "the window and, by default, as the stride: 2x2 pooling halves each side.")
+
+
+pooled_shape = Exercise(
+    id="pooling.output_shape",
+    lesson="02",
+    title="The pooled output shape",
+    judge=_judge_pooled_shape,
+    hints=("A pooling window slides like a convolution's, but never mixes channels. What does "
+           "stride=None mean for Keras' MaxPooling2D?",
+           "'valid': (H - pool_size) // stride + 1; 'same': ceil(H / stride), that is "
+           "-(-H // stride). The same for W; the channels stay."),
+    answer="pooled_shape",
+    solution="def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+             "    height, width, channels = input_shape\n"
+             "    stride = pool_size if stride is None else stride\n"
+             "    if padding == 'same':\n"
+             "        return (-(-height // stride), -(-width // stride), channels)\n"
+             "    return ((height - pool_size) // stride + 1,\n"
+             "            (width - pool_size) // stride + 1, channels)",
+    mistakes=(
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    height, width, channels = input_shape\n"
+         "    stride = stride or pool_size\n"
+         "    return ((height - pool_size) // stride + 1, (width - pool_size) // stride + 1)",
+         "channels are kept"),
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    height, width, channels = input_shape\n"
+         "    stride = 1 if stride is None else stride\n"
+         "    return ((height - pool_size) // stride + 1,\n"
+         "            (width - pool_size) // stride + 1, channels)", "pool size as the stride"),
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    height, width, channels = input_shape\n"
+         "    stride = pool_size if stride is None else stride\n"
+         "    return ((height - pool_size) // stride + 1,\n"
+         "            (width - pool_size) // stride + 1, channels)", "rounded up"),
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    height, width, channels = input_shape\n"
+         "    return (height // pool_size, width // pool_size, channels)",
+         "moves by the stride"),
+    ),
+)
+
+SMALL = np.array([[1, 3, 2, 0],
+                  [4, 6, 1, 1],
+                  [0, 2, 5, 7],
+                  [3, 1, 8, 2]])
+"""The 4x4 array lesson 02 asks to max-pool by hand (2x2 windows, stride 2)."""
+
+
+def _judge_max_by_hand(pooled):
+    pooled = np.asarray(pooled, dtype=float)
+    expected = conv.pool2d(SMALL[None, :, :, None].astype(float), 2)[0, :, :, 0]
+    if pooled.shape != expected.shape:
+        hint = ("2x2 windows with stride 2 do not overlap: a 4x4 array gives 2x2"
+                if pooled.shape == (3, 3) else "a 4x4 array in 2x2 windows gives 2x2 numbers")
+        raise wrong(f"your answer has shape {pooled.shape}, expected {expected.shape}", hint)
+    if np.array_equal(pooled, expected):
+        return correct(f"Each output keeps the largest value of its 2x2 block: "
+                       f"{expected.astype(int).tolist()}. Three quarters of the numbers are "
+                       "dropped; the strongest survive.")
+    windows = SMALL.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(2, 2, 4)
+    if np.allclose(pooled, windows.mean(axis=-1)):
+        raise wrong(f"you gave {pooled.tolist()}: those are the averages of the blocks",
+                    "max pooling keeps the largest value of each block")
+    if np.array_equal(pooled, windows.min(axis=-1)):
+        raise wrong(f"you gave {pooled.tolist()}: those are the smallest values of the blocks",
+                    "max pooling keeps the largest value of each block")
+    if np.array_equal(pooled, expected.T):
+        raise wrong(f"you gave {pooled.tolist()}: the top-right and bottom-left are swapped",
+                    "write the result row by row: the first row holds the two top blocks")
+    wrong_cells = [f"({row}, {col})" for row in range(2) for col in range(2)
+                   if pooled[row, col] != expected[row, col]]
+    raise wrong(f"cells {', '.join(wrong_cells)} of your answer {pooled.tolist()} are not the "
+                "maximum of their block",
+                "block (0, 1) is rows 0-1 and columns 2-3 of the array")
+
+
+max_by_hand = Exercise(
+    id="pooling.max_by_hand",
+    lesson="02",
+    title="Max-pool a small array by hand",
+    judge=_judge_max_by_hand,
+    hints=("Cut the 4x4 array into four 2x2 blocks that do not overlap.",
+           "Block (0, 0) is [[1, 3], [4, 6]]: keep its largest value; do the same for the "
+           "other three, row by row."),
+    answer="pooled",
+    solution="pooled = np.array([[6, 2],\n"
+             "                   [3, 8]])",
+    mistakes=(
+        ("pooled = np.array([[3.5, 1.0], [1.5, 5.5]])", "averages"),
+        ("pooled = np.array([[6, 3], [2, 8]])", "swapped"),
+        ("pooled = np.array([[6, 6, 2], [6, 6, 7], [3, 8, 8]])", "do not overlap"),
+        ("pooled = np.array([[1, 0], [0, 2]])", "smallest values"),
+        ("pooled = np.array([[6, 2], [2, 8]])", "(1, 0)"),
+    ),
+)
+
+_PURPOSES = {
+    "A": ("max", "keep the strongest edge response in each region of a feature map, so a "
+                 "feature found anywhere in the window is reported"),
+    "B": ("average", "turn each whole feature map into one number per channel just before the "
+                     "classifier (global pooling in modern CNNs)"),
+    "C": ("max", "make a detector tolerant of a feature moving by a pixel or two"),
+    "D": ("average", "shrink a photo smoothly, keeping its overall brightness, as when making "
+                     "a thumbnail"),
+}
+"""Which pooling for which purpose: letter -> (answer, scenario), as lesson 02 lists them."""
+
+_WHY = {
+    "A": "the strongest response in the region is its maximum, whatever the others are",
+    "B": "every position should count: a feature present across the map matters more than "
+         "one bright pixel, which an average reflects",
+    "C": "the largest value of a window stays the same while the feature moves inside it",
+    "D": "a maximum brightens the picture and makes it blocky; an average keeps the mean "
+         "brightness",
+}
+_SYNONYMS = {"max": "max", "maximum": "max", "average": "average", "avg": "average",
+             "mean": "average"}
+
+
+def _judge_purpose(answers):
+    if not isinstance(answers, dict):
+        raise wrong(f"expected a dict like {{'A': 'max', ...}}, got {type(answers).__name__}",
+                    "fill in the dict given in the cell")
+    missing = [letter for letter in _PURPOSES if answers.get(letter, ...) is ...]
+    if len(missing) == len(_PURPOSES):
+        attempt(lambda: None)  # nothing filled in yet: "not attempted"
+    if missing:
+        raise wrong(f"no answer yet for {', '.join(missing)}", "answer 'max' or 'average' "
+                    "for every letter")
+    given = {}
+    for letter in _PURPOSES:
+        value = str(answers[letter]).strip().lower()
+        if value not in _SYNONYMS:
+            raise wrong(f"{letter}: {answers[letter]!r} is not one of the choices",
+                        "answer 'max' or 'average'")
+        given[letter] = _SYNONYMS[value]
+    wrong_letters = [letter for letter, (answer, _) in _PURPOSES.items()
+                     if given[letter] != answer]
+    if not wrong_letters:
+        return correct("Max pooling reports whether a feature is present nearby (and tolerates "
+                       "small shifts); average pooling summarises (a global average before the "
+                       "classifier, a smooth thumbnail).")
+    if len(set(given.values())) == 1:
+        raise wrong(f"you chose {next(iter(given.values()))!r} for every purpose: "
+                    f"{', '.join(wrong_letters)} are wrong",
+                    "each kind has its use: one keeps the strongest value, the other every value")
+    first = wrong_letters[0]
+    raise wrong(f"{', '.join(wrong_letters)} {'is' if len(wrong_letters) == 1 else 'are'} wrong",
+                f"{first}: {_PURPOSES[first][1]}; think: {_WHY[first]}")
+
+
+purpose = Exercise(
+    id="pooling.purpose",
+    lesson="02",
+    title="Which pooling for which purpose",
+    judge=_judge_purpose,
+    hints=("Max pooling answers 'is the feature somewhere in this window?'; average pooling "
+           "answers 'how much of it is there on average?'.",
+           "Ask for each case whether one strong value should win, or every value should count."),
+    answer="pooling_for",
+    solution='pooling_for = {"A": "max", "B": "average", "C": "max", "D": "average"}',
+    mistakes=(
+        ('pooling_for = {"A": "max", "B": "max", "C": "max", "D": "max"}', "every purpose"),
+        ('pooling_for = {"A": "average", "B": "max", "C": "average", "D": "max"}',
+         "the strongest response"),
+        ('pooling_for = {"A": "max", "B": "average", "C": "max", "D": "max"}', "thumbnail"),
+        ('pooling_for = {"A": "max", "B": "average", "C": "min", "D": "average"}',
+         "not one of the choices"),
+        ('pooling_for = {"A": "max", "B": ..., "C": "max", "D": "average"}', "no answer yet for B"),
+    ),
+)
