@@ -137,7 +137,8 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
     killed the kernel, "died" when it died otherwise, "timeout"), seconds (None unless ok),
     seconds_until_stop, peak_mib (the larger of peak_sampled_mib, kernel and children sampled
     together, and kernel_hwm_mib, the kernel's high-water mark), cpu_seconds (user + system of the kernel and its
-    children), kernel_start_seconds (part of seconds), killed_at_mib, figures (name -> value published by the notebook), error, kernel_python.
+    children), kernel_start_seconds (part of seconds), killed_at_mib, slowest_cells (the
+    three longest code cells: index, seconds, first line), figures (name -> value published by the notebook), error, kernel_python.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -155,13 +156,23 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
         kernel_python = psutil.Process(pid).cmdline()[0]
         watch = MemoryWatch(pid, cap_mib).start()
 
-    def on_executed(**_: Any) -> None:
+    cell_started: dict[int, float] = {}
+    cell_seconds: list[tuple[float, int, str]] = []
+
+    def on_execute(cell_index: int, **_: Any) -> None:
+        cell_started[cell_index] = time.perf_counter()
+
+    def on_executed(cell: Any, cell_index: int, **_: Any) -> None:
         nonlocal last_reply
         last_reply = time.perf_counter()
+        first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+        cell_seconds.append((last_reply - cell_started.get(cell_index, last_reply), cell_index,
+                             first_line[:60].replace("`", "'")))
         if watch is not None:
             watch.sample()
 
     client.on_notebook_start = on_start
+    client.on_cell_execute = on_execute
     client.on_cell_executed = on_executed
     status, error = "ok", None
     with tempfile.TemporaryDirectory(prefix="course-bench-") as folder:
@@ -198,6 +209,8 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
         "kernel_start_seconds": round(kernel_ready - start, 2) if kernel_ready else None,
         "cap_mib": cap_mib,
         "killed_at_mib": round(watch.killed_at_mib, 1) if watch and watch.killed else None,
+        "slowest_cells": [{"cell": index, "seconds": round(seconds, 2), "first_line": line}
+                          for seconds, index, line in sorted(cell_seconds, reverse=True)[:3]],
         "figures": figures,
         "error": error,
         "kernel_python": kernel_python,

@@ -257,6 +257,13 @@ def markdown(results: dict[str, Any]) -> str:
         *figure_table(results),
         "",
     ]
+    slow = [f"- {name}: " + "; ".join(f"cell {cell['cell']} `{cell['first_line']}` "
+                                      f"{cell['seconds']:.1f} s"
+                                      for cell in entry.get("slowest_cells", []))
+            for name, entry in sorted(results["notebooks"].items())
+            if entry.get("slowest_cells")]
+    if slow:
+        lines += ["## Slowest cells", "", *slow, ""]
     failures = [f"- {name}: {entry['status']}: {entry['error']}"
                 for name, entry in sorted(results["notebooks"].items()) if entry.get("error")]
     if failures:
