@@ -1,0 +1,192 @@
+"""LSTM and GRU in numpy, with Keras' weight layout and gate order (lesson 06).
+
+Keras stores every gate's weights side by side in three arrays:
+
+    LSTM  kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,)      gates i, f, c, o
+    GRU   kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H)    gates z, r, h
+          (reset_after=True, the Keras 3 default: one bias row for the input part and one
+          for the recurrent part; with reset_after=False the bias is (3H,))
+
+so ``layer.get_weights()`` can be passed straight to ``lstm`` or ``gru`` below, and their
+results equal ``keras.layers.LSTM`` / ``keras.layers.GRU`` up to float rounding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
+           "simple_rnn_parameter_count", "lstm_parameter_count", "gru_parameter_count"]
+
+LSTM_GATES = ("input", "forget", "candidate", "output")
+GRU_GATES = ("update", "reset", "candidate")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-z)), element-wise, without overflow warnings."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _array(value: np.ndarray, name: str, ndim: int, shape_text: str) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must have shape {shape_text}, got shape {array.shape} "
+                         f"({array.ndim} dimensions instead of {ndim})")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values: check the data or the "
+                         "weights that produced it")
+    return array
+
+
+def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int, layer: str,
+                   input_dim: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    kernel = _array(kernel, "kernel", 2, f"(input_dim, {gates} * units)")
+    recurrent_kernel = _array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {gates} * units)")
+    units = recurrent_kernel.shape[0]
+    if recurrent_kernel.shape != (units, gates * units):
+        raise ValueError(f"recurrent_kernel of a {layer} must have shape (units, {gates} * units), "
+                         f"got {recurrent_kernel.shape}: pass layer.get_weights()[1]")
+    if kernel.shape[1] != gates * units:
+        raise ValueError(f"kernel must have shape (input_dim, {gates * units}) for {units} units, "
+                         f"got {kernel.shape}: the {layer} stacks {gates} gates side by side")
+    if input_dim is not None and kernel.shape[0] != input_dim:
+        raise ValueError(f"x has {input_dim} features per step but the kernel has "
+                         f"{kernel.shape[0]} rows, one per input feature (kernel shape "
+                         f"{kernel.shape}): does x have the features the layer was built for?")
+    return kernel, recurrent_kernel, units
+
+
+def _check_sequence(x: np.ndarray) -> np.ndarray:
+    return _array(x, "x", 3, "(N, T, D): a batch of N sequences of T steps with D features")
+
+
+def _check_state(state: np.ndarray, name: str, batch: int, units: int) -> np.ndarray:
+    state = _array(state, name, 2, f"(N, units) = ({batch}, {units})")
+    if state.shape != (batch, units):
+        raise ValueError(f"{name} must have shape ({batch}, {units}), got {state.shape}")
+    return state
+
+
+def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
+              recurrent_kernel: np.ndarray, bias: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """One LSTM step. x_t: (N, D); h, c: (N, H). Returns (h_new, c_new, gates).
+
+    gates maps "input", "forget", "candidate", "output" to arrays of shape (N, H).
+    """
+    x_t = _array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    c = _check_state(c, "c", x_t.shape[0], units)
+    bias = _array(bias, "bias", 1, f"({4 * units},)")
+    if bias.shape != (4 * units,):
+        raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
+    z = x_t @ kernel + h @ recurrent_kernel + bias
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
+    gates = {"input": sigmoid(z_i), "forget": sigmoid(z_f), "candidate": np.tanh(z_c),
+             "output": sigmoid(z_o)}
+    c_new = gates["forget"] * c + gates["input"] * gates["candidate"]
+    h_new = gates["output"] * np.tanh(c_new)
+    return h_new, c_new, gates
+
+
+def lstm(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+         return_sequences: bool = False) -> np.ndarray:
+    """An LSTM over a batch of sequences, starting from zero states, like keras.layers.LSTM.
+
+    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
+    return_sequences.
+    """
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM", x.shape[2])
+    h = np.zeros((x.shape[0], units))
+    c = np.zeros((x.shape[0], units))
+    states = []
+    for t in range(x.shape[1]):
+        h, c, _ = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+        states.append(h)
+    if not states:
+        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
+    return np.stack(states, axis=1) if return_sequences else h
+
+
+def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarray:
+    expected = (2, 3 * units) if reset_after else (3 * units,)
+    bias = np.asarray(bias, dtype=np.float64)
+    if bias.shape != expected:
+        other = "reset_after=False" if reset_after else "reset_after=True"
+        raise ValueError(f"bias must have shape {expected} with reset_after={reset_after}, got "
+                         f"{bias.shape}: was the layer built with {other}?")
+    return _array(bias, "bias", len(expected), str(expected))
+
+
+def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+             bias: np.ndarray, reset_after: bool = True
+             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One GRU step. x_t: (N, D); h: (N, H). Returns (h_new, gates).
+
+    gates maps "update", "reset", "candidate" to arrays of shape (N, H). As in Keras,
+    h_new = z * h + (1 - z) * candidate: the update gate z says how much of the old
+    state to keep.
+    """
+    x_t = _array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    bias = _check_gru_bias(bias, units, reset_after)
+    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros(3 * units))
+    x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=1)
+    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
+    b_z, b_r, b_h = np.split(recurrent_bias, 3)
+    update = sigmoid(x_z + h @ u_z + b_z)
+    reset = sigmoid(x_r + h @ u_r + b_r)
+    if reset_after:
+        candidate = np.tanh(x_h + reset * (h @ u_h + b_h))
+    else:
+        candidate = np.tanh(x_h + (reset * h) @ u_h)
+    h_new = update * h + (1.0 - update) * candidate
+    return h_new, {"update": update, "reset": reset, "candidate": candidate}
+
+
+def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+        reset_after: bool = True, return_sequences: bool = False) -> np.ndarray:
+    """A GRU over a batch of sequences, starting from a zero state, like keras.layers.GRU.
+
+    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
+    return_sequences.
+    """
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 3, "GRU", x.shape[2])
+    _check_gru_bias(bias, units, reset_after)
+    h = np.zeros((x.shape[0], units))
+    states = []
+    for t in range(x.shape[1]):
+        h, _ = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, reset_after)
+        states.append(h)
+    if not states:
+        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
+    return np.stack(states, axis=1) if return_sequences else h
+
+
+def _check_sizes(input_dim: int, units: int) -> None:
+    for name, value in (("input_dim", input_dim), ("units", units)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+
+
+def simple_rnn_parameter_count(input_dim: int, units: int) -> int:
+    """Weights of keras.layers.SimpleRNN: W (D, H), U (H, H), b (H,)."""
+    _check_sizes(input_dim, units)
+    return int(units * (input_dim + units + 1))
+
+
+def lstm_parameter_count(input_dim: int, units: int) -> int:
+    """Weights of keras.layers.LSTM: four gates, each a SimpleRNN-sized set of weights."""
+    return 4 * simple_rnn_parameter_count(input_dim, units)
+
+
+def gru_parameter_count(input_dim: int, units: int, reset_after: bool = True) -> int:
+    """Weights of keras.layers.GRU: three gates, plus a second bias row if reset_after."""
+    return 3 * simple_rnn_parameter_count(input_dim, units) + (3 * units if reset_after else 0)
