@@ -66,13 +66,13 @@ def test_a_failing_notebook_is_reported_as_failed_not_timed(tmp_path):
 def test_the_memory_cap_kills_a_notebook_that_allocates_beyond_it(tmp_path):
     notebook = write_notebook(
         tmp_path / "greedy.ipynb",
-        "import time\nimport numpy as np\nx = np.ones(600 * 2**20 // 8)\ntime.sleep(30)",
+        "import time\nimport numpy as np\nx = np.ones(600 * 2**20 // 8)\ntime.sleep(120)",
         PUBLISH + "results.publish('test.after', 1)",
     )
     entry = measure.run_notebook(notebook, cap_mib=300)
     assert entry["status"] == "killed"
     assert entry["seconds"] is None
-    assert entry["seconds_until_stop"] < 25  # killed mid-cell, not after the sleep
+    assert entry["seconds_until_stop"] < 90  # killed mid-cell, not after the sleep
     assert 300 <= entry["killed_at_mib"] < 600
     assert entry["figures"] == {}  # nothing after the allocation ran
 
