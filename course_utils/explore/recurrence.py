@@ -105,7 +105,7 @@ class RecurrenceExplorer(Explorer):
         signals.set_ylim(values.min() - margin, values.max() + margin)
         signals.legend(loc="upper right", fontsize=8, ncol=2, frameon=False)
         self._title = signals.set_title("", fontsize=10)
-        self._strip = strip.imshow(np.full((units, steps), np.nan), cmap="RdBu", vmin=-1, vmax=1,
+        self._strip = strip.imshow(np.full((units, steps), np.nan), cmap="RdBu_r", vmin=-1, vmax=1,
                                    aspect="auto", interpolation="nearest",
                                    extent=(-0.5, steps - 0.5, units - 0.5, -0.5))
         strip.set_ylabel(f"hidden state\n{units} units")
