@@ -1,64 +1,8 @@
-"""Lesson 06's exercises: LSTM parameters, the GRU update gate, picking a layer."""
+"""Lesson 06's exercises: the GRU update gate, LSTM parameters, picking a layer."""
 
 import numpy as np
 
 from course_utils.checks import Exercise, attempt, correct, wrong
-
-
-def _lstm_count(input_dim, units):
-    return 4 * units * (input_dim + units + 1)
-
-
-def _judge_lstm_parameters(lstm_parameters):
-    for input_dim, units in ((2, 32), (16, 64), (1, 3), (10, 5)):
-        got = attempt(lstm_parameters, input_dim, units)
-        expected = _lstm_count(input_dim, units)
-        if got == expected:
-            continue
-        what = f"lstm_parameters({input_dim}, {units}) returned {got!r}, expected {expected}"
-        if got == expected // 4:
-            raise wrong(what + ": that is the count of a SimpleRNN",
-                        "an LSTM has four gates (input, forget, candidate, output), each with "
-                        "its own W, U and b")
-        if got == 4 * units * (input_dim + units):
-            raise wrong(what + f": {4 * units} short", "each gate also has a bias per unit")
-        if got == 4 * units * (input_dim + 1):
-            raise wrong(what, "each gate also reads the previous hidden state: recurrent "
-                        "weights U of shape (units, units)")
-        if got == 3 * units * (input_dim + units + 1):
-            raise wrong(what + ": that is three gates, like a GRU without its second bias",
-                        "count the LSTM's gates again: input, forget, candidate, output")
-        if got == 4 * (input_dim * units + units * units + 1):
-            raise wrong(what, "the bias is a vector with one entry per unit, not one number "
-                        "per gate")
-        raise wrong(what, "add up, for each of the four gates, W (input_dim x units), "
-                    "U (units x units) and b (units)")
-    return correct("4 x units x (input_dim + units + 1): four SimpleRNNs' worth of weights. "
-                   "Compare with model.count_params() in the cell above.")
-
-
-lstm_parameters = Exercise(
-    id="gated.lstm_parameters",
-    lesson="06",
-    title="Count the parameters of an LSTM layer",
-    judge=_judge_lstm_parameters,
-    hints=("Each of the four gates is a small SimpleRNN: it has its own input weights, "
-           "recurrent weights and bias.",
-           "A SimpleRNN layer has units * input_dim + units * units + units parameters."),
-    answer="lstm_parameters",
-    solution="def lstm_parameters(input_dim, units):\n"
-             "    return 4 * (units * input_dim + units * units + units)",
-    mistakes=(
-        ("def lstm_parameters(input_dim, units):\n"
-         "    return units * input_dim + units * units + units", "four gates"),
-        ("def lstm_parameters(input_dim, units):\n"
-         "    return 4 * (units * input_dim + units * units)", "bias"),
-        ("def lstm_parameters(input_dim, units):\n"
-         "    return 4 * (units * input_dim + units)", "recurrent"),
-        ("def lstm_parameters(input_dim, units):\n"
-         "    return 3 * (units * input_dim + units * units + units)", "three gates"),
-    ),
-)
 
 
 def _sigmoid(z):
@@ -134,6 +78,62 @@ gru_update = Exercise(
         ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
          "    z = 1 / (1 + np.exp(-(W_z @ x_t + U_z @ h_prev + b_z)))\n"
          "    return z * h_prev + (1 - z) * candidate", "line 2 of `gru_update`"),
+    ),
+)
+
+
+def _lstm_count(input_dim, units):
+    return 4 * units * (input_dim + units + 1)
+
+
+def _judge_lstm_parameters(lstm_parameters):
+    for input_dim, units in ((2, 32), (16, 64), (1, 3), (10, 5)):
+        got = attempt(lstm_parameters, input_dim, units)
+        expected = _lstm_count(input_dim, units)
+        if got == expected:
+            continue
+        what = f"lstm_parameters({input_dim}, {units}) returned {got!r}, expected {expected}"
+        if got == expected // 4:
+            raise wrong(what + ": that is the count of a SimpleRNN",
+                        "an LSTM has four gates (input, forget, candidate, output), each with "
+                        "its own W, U and b")
+        if got == 4 * units * (input_dim + units):
+            raise wrong(what + f": {4 * units} short", "each gate also has a bias per unit")
+        if got == 4 * units * (input_dim + 1):
+            raise wrong(what, "each gate also reads the previous hidden state: recurrent "
+                        "weights U of shape (units, units)")
+        if got == 3 * units * (input_dim + units + 1):
+            raise wrong(what + ": that is three gates, like a GRU without its second bias",
+                        "count the LSTM's gates again: input, forget, candidate, output")
+        if got == 4 * (input_dim * units + units * units + 1):
+            raise wrong(what, "the bias is a vector with one entry per unit, not one number "
+                        "per gate")
+        raise wrong(what, "add up, for each of the four gates, W (input_dim x units), "
+                    "U (units x units) and b (units)")
+    return correct("4 x units x (input_dim + units + 1): four SimpleRNNs' worth of weights. "
+                   "Compare with model.count_params() in the cell above.")
+
+
+lstm_parameters = Exercise(
+    id="gated.lstm_parameters",
+    lesson="06",
+    title="Count the parameters of an LSTM layer",
+    judge=_judge_lstm_parameters,
+    hints=("Each of the four gates is a small SimpleRNN: it has its own input weights, "
+           "recurrent weights and bias.",
+           "A SimpleRNN layer has units * input_dim + units * units + units parameters."),
+    answer="lstm_parameters",
+    solution="def lstm_parameters(input_dim, units):\n"
+             "    return 4 * (units * input_dim + units * units + units)",
+    mistakes=(
+        ("def lstm_parameters(input_dim, units):\n"
+         "    return units * input_dim + units * units + units", "four gates"),
+        ("def lstm_parameters(input_dim, units):\n"
+         "    return 4 * (units * input_dim + units * units)", "bias"),
+        ("def lstm_parameters(input_dim, units):\n"
+         "    return 4 * (units * input_dim + units)", "recurrent"),
+        ("def lstm_parameters(input_dim, units):\n"
+         "    return 3 * (units * input_dim + units * units + units)", "three gates"),
     ),
 )
 

@@ -75,7 +75,7 @@ class TemperatureExplorer(Explorer):
         self._marker = curves.axvline(grid[0], color="black", linewidth=1)
         curves.set(xlabel="temperature", ylabel="share of sampled names (%)", ylim=(-3, 103),
                    title=f"{count} names per temperature")
-        curves.legend(loc="center right", fontsize=8)
+        curves.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
         listing.set_axis_off()
         self._title = listing.set_title("", fontsize=10)
         self._texts = [listing.text(0.02 + 0.5 * (slot // 12), 0.95 - 0.08 * (slot % 12), "",
