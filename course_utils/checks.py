@@ -127,7 +127,14 @@ def wrong(message: str, hint: str = "") -> _Wrong:
 
 
 def _is_placeholder(value: Any) -> bool:
-    return value is None or value is Ellipsis
+    """None, ``...``, or a dict, list or tuple holding nothing else: not attempted yet."""
+    if value is None or value is Ellipsis:
+        return True
+    if isinstance(value, dict):
+        return bool(value) and all(_is_placeholder(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_is_placeholder(item) for item in value)
+    return False
 
 
 def attempt(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

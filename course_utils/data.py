@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["load_digits", "load_photo", "load_co2", "load_names", "PHOTOS", "LOADERS",
-           "split_by_time"]
+__all__ = ["load_digits", "few_per_class", "load_photo", "load_co2", "load_names", "PHOTOS",
+           "LOADERS", "split_by_time"]
 
 PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "brick", "rocket", "clock")
 
@@ -55,6 +55,27 @@ def load_digits(test_size: int = 1000, seed: int = 0
     train_order = rng.permutation(np.flatnonzero(~is_test))
     test_order = rng.permutation(test_index)
     return (x[train_order], y[train_order]), (x[test_order], y[test_order])
+
+
+def few_per_class(x: np.ndarray, y: np.ndarray, per_class: int, seed: int = 0
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """A small labelled set: ``per_class`` examples of each class, chosen by ``seed`` (lesson 09).
+
+    x: array of shape (N, ...); y: int array of shape (N,). Returns (x_small, y_small) with
+    10 * per_class rows (for 10 classes), shuffled.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} rows but y has {len(y)}: pass matching arrays")
+    classes, counts = np.unique(y, return_counts=True)
+    if not isinstance(per_class, int) or not 1 <= per_class <= counts.min():
+        raise ValueError(f"per_class must be an int between 1 and {counts.min()} "
+                         f"(the rarest class has {counts.min()} examples), got {per_class!r}")
+    rng = np.random.default_rng(seed)
+    chosen = np.concatenate([rng.choice(np.flatnonzero(y == label), per_class, replace=False)
+                             for label in classes])
+    chosen = rng.permutation(chosen)
+    return x[chosen], y[chosen]
 
 
 def load_photo(name: str = "camera", size: int = 256, color: bool = False) -> np.ndarray:

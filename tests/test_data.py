@@ -92,3 +92,15 @@ def test_loaders_do_not_touch_the_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     for load in data.LOADERS.values():
         load()
+
+
+def test_few_per_class_is_balanced_and_deterministic():
+    (x_train, y_train), _ = data.load_digits()
+    x_small, y_small = data.few_per_class(x_train, y_train, per_class=5, seed=1)
+    again, _ = data.few_per_class(x_train, y_train, per_class=5, seed=1)
+    assert x_small.shape == (50, 28, 28) and np.bincount(y_small).tolist() == [5] * 10
+    assert np.array_equal(x_small, again)
+    with pytest.raises(ValueError, match="between 1 and 400"):
+        data.few_per_class(x_train, y_train, per_class=401)
+    with pytest.raises(ValueError, match="matching"):
+        data.few_per_class(x_train, y_train[:10], per_class=1)

@@ -92,3 +92,8 @@ def test_feedback_text_starts_with_a_machine_readable_status():
     feedback = checks.check("start.relu", lambda x: abs(x))
     assert str(feedback).splitlines()[0] == "[x] start.relu: not quite"
     assert "Hint:" in str(feedback)
+
+
+def test_a_dict_of_placeholders_is_not_attempted():
+    unanswered = {"first task": ..., "second task": ...}
+    assert checks.check("quiz.architecture", unanswered).status == checks.NOT_ATTEMPTED

@@ -1,0 +1,140 @@
+"""A class-conditional DCGAN: ask for a digit, get that digit (lesson 09).
+
+    conditional_generator()       (noise (N, latent_dim), labels (N,)) -> images (N, 28, 28, 1)
+    conditional_discriminator()   (images, labels) -> logit of "a real image of this digit"
+    ConditionalGAN                the alternating game, one train_step per batch
+    load_conditional_generator()  the shipped generator, trained on 50 labelled digits per
+                                  class by tools/train_conditional_gan.py
+    generate_digits()             a labelled batch of generated digits for augmentation
+
+The label enters the generator as a learned embedding multiplied into the noise, and the
+discriminator as one-hot channels stacked on the image, so both players see which digit is
+meant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
+           "load_conditional_generator", "generate_digits", "CHECKPOINT"]
+
+LATENT_DIM = 64
+CHECKPOINT = os.path.join(os.path.dirname(os.path.dirname(__file__)), "checkpoints",
+                          "conditional_generator.weights.h5")
+
+
+def conditional_generator(latent_dim: int = LATENT_DIM, width: int = 64) -> keras.Model:
+    """(noise (N, latent_dim), labels (N,) int) -> images (N, 28, 28, 1) in [0, 1]."""
+    noise = keras.Input((latent_dim,), name="noise")
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = keras.layers.Embedding(10, latent_dim)(label)
+    x = keras.layers.Concatenate()([noise, embedded])
+    x = keras.layers.Dense(7 * 7 * 2 * width, use_bias=False)(x)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.LeakyReLU(0.2)(x)
+    x = keras.layers.Reshape((7, 7, 2 * width))(x)
+    x = keras.layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False)(x)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.LeakyReLU(0.2)(x)
+    images = keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same",
+                                          activation="sigmoid")(x)
+    return keras.Model([noise, label], images, name="conditional_generator")
+
+
+def conditional_discriminator(width: int = 64, dropout_rate: float = 0.3) -> keras.Model:
+    """(images (N, 28, 28, 1), labels (N,) int) -> logit (N, 1) of 'a real image of this digit'."""
+    image = keras.Input((28, 28, 1), name="image")
+    label = keras.Input((), dtype="int32", name="label")
+    planes = keras.layers.Reshape((1, 1, 10))(keras.layers.CategoryEncoding(
+        10, output_mode="one_hot")(label))
+    planes = keras.layers.UpSampling2D(28)(planes)
+    x = keras.layers.Concatenate()([image, planes])
+    x = keras.layers.Conv2D(width, 4, strides=2, padding="same")(x)
+    x = keras.layers.LeakyReLU(0.2)(x)
+    x = keras.layers.Dropout(dropout_rate)(x)
+    x = keras.layers.Conv2D(2 * width, 4, strides=2, padding="same")(x)
+    x = keras.layers.LeakyReLU(0.2)(x)
+    x = keras.layers.Dropout(dropout_rate)(x)
+    x = keras.layers.Flatten()(x)
+    logit = keras.layers.Dense(1)(x)
+    return keras.Model([image, label], logit, name="conditional_discriminator")
+
+
+class ConditionalGAN(keras.Model):
+    """The game with labels: D judges (image, label) pairs, G makes images for a label.
+
+    Real pairs are labelled ``real_label`` (0.9: one-sided label smoothing), generated pairs 0.
+    The generator uses the non-saturating loss.
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model,
+                 latent_dim: int = LATENT_DIM, real_label: float = 0.9, **kwargs):
+        super().__init__(**kwargs)
+        self.generator, self.discriminator = generator, discriminator
+        self.latent_dim, self.real_label = latent_dim, real_label
+        self.loss_function = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def compile(self, generator_optimizer: keras.optimizers.Optimizer,
+                discriminator_optimizer: keras.optimizers.Optimizer) -> None:
+        super().compile()
+        self.generator_optimizer = generator_optimizer
+        self.discriminator_optimizer = discriminator_optimizer
+
+    def train_step(self, batch):
+        images, labels = (tf.convert_to_tensor(part) for part in batch)
+        batch_size = tf.shape(images)[0]
+        noise = tf.random.normal((batch_size, self.latent_dim))
+        with tf.GradientTape() as tape:
+            fake = self.generator([noise, labels], training=True)
+            real_logit = self.discriminator([images, labels], training=True)
+            fake_logit = self.discriminator([fake, labels], training=True)
+            d_loss = (self.loss_function(tf.fill(tf.shape(real_logit), self.real_label), real_logit)
+                      + self.loss_function(tf.zeros_like(fake_logit), fake_logit))
+        weights = self.discriminator.trainable_variables
+        self.discriminator_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
+        noise = tf.random.normal((batch_size, self.latent_dim))
+        with tf.GradientTape() as tape:
+            fake_logit = self.discriminator([self.generator([noise, labels], training=True),
+                                             labels], training=True)
+            g_loss = self.loss_function(tf.ones_like(fake_logit), fake_logit)
+        weights = self.generator.trainable_variables
+        self.generator_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
+        return {"d_loss": d_loss, "g_loss": g_loss}
+
+
+def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
+    """The shipped conditional generator (see tools/train_conditional_gan.py)."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no checkpoint at {path}: run "
+                                "`python tools/train_conditional_gan.py` to create it")
+    generator = conditional_generator()
+    generator.load_weights(path)
+    return generator
+
+
+def metadata(path: str = CHECKPOINT) -> dict:
+    """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
+    with open(path.replace(".weights.h5", ".json"), encoding="utf-8") as file:
+        return json.load(file)
+
+
+def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
+                    batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    """``per_class`` generated digits of each class: images (10 * per_class, 28, 28) in [0, 1]
+    and labels (10 * per_class,) int64, in class order."""
+    if not isinstance(per_class, int) or per_class < 1:
+        raise ValueError(f"per_class must be a positive int, got {per_class!r}")
+    latent_dim = generator.inputs[0].shape[-1]
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(10), per_class).astype(np.int32)
+    noise = rng.standard_normal((len(labels), latent_dim)).astype(np.float32)
+    images = [generator([noise[start:start + batch_size], labels[start:start + batch_size]],
+                        training=False).numpy()
+              for start in range(0, len(labels), batch_size)]
+    return np.concatenate(images)[..., 0], labels.astype(np.int64)

@@ -1,0 +1,66 @@
+"""The conditional GAN of lesson 09: shapes, one training step, the shipped generator."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils.models import conditional_gan
+
+
+def test_shapes_and_labels():
+    generator = conditional_gan.conditional_generator()
+    discriminator = conditional_gan.conditional_discriminator()
+    images, labels = conditional_gan.generate_digits(generator, per_class=2, seed=0)
+    assert images.shape == (20, 28, 28) and labels.tolist() == np.repeat(np.arange(10), 2).tolist()
+    assert 0.0 <= images.min() and images.max() <= 1.0
+    assert discriminator([images[..., None], labels.astype("int32")]).shape == (20, 1)
+
+
+def test_generate_digits_is_deterministic_and_checks_its_argument():
+    generator = conditional_gan.conditional_generator()
+    first, _ = conditional_gan.generate_digits(generator, per_class=1, seed=3)
+    second, _ = conditional_gan.generate_digits(generator, per_class=1, seed=3)
+    assert np.array_equal(first, second)
+    with pytest.raises(ValueError, match="positive int"):
+        conditional_gan.generate_digits(generator, per_class=0)
+
+
+def test_one_step_moves_both_players():
+    keras.utils.set_random_seed(0)
+    gan = conditional_gan.ConditionalGAN(conditional_gan.conditional_generator(),
+                                         conditional_gan.conditional_discriminator())
+    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3),
+                discriminator_optimizer=keras.optimizers.Adam(1e-3))
+    rng = np.random.default_rng(0)
+    images = rng.random((16, 28, 28, 1), dtype=np.float32)
+    labels = rng.integers(0, 10, 16).astype("int32")
+    generator_before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    discriminator_before = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
+    losses = gan.train_step((images, labels))
+    assert np.isfinite(float(losses["d_loss"])) and np.isfinite(float(losses["g_loss"]))
+    assert any(not np.allclose(a, b.numpy()) for a, b in
+               zip(generator_before, gan.generator.trainable_weights, strict=True))
+    assert any(not np.allclose(a, b.numpy()) for a, b in
+               zip(discriminator_before, gan.discriminator.trainable_weights, strict=True))
+
+
+def test_missing_checkpoint_says_how_to_make_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="train_conditional_gan.py"):
+        conditional_gan.load_conditional_generator(str(tmp_path / "none.weights.h5"))
+
+
+@pytest.mark.skipif(not os.path.exists(conditional_gan.CHECKPOINT), reason="not trained yet")
+def test_shipped_generator_draws_the_digit_asked_for():
+    from course_utils.models import digits
+
+    generator = conditional_gan.load_conditional_generator()
+    images, labels = conditional_gan.generate_digits(generator, per_class=30, seed=5)
+    judge = digits.load_digit_classifier()
+    predicted = digits.digit_probabilities(judge, images).argmax(axis=1)
+    recorded = json.loads(open(conditional_gan.CHECKPOINT.replace(".weights.h5", ".json")).read())
+    assert recorded["per_class"] == 50
+    # the judge recognises most generated digits as the digit that was asked for
+    assert (predicted == labels).mean() >= 0.8
