@@ -133,12 +133,16 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
                  timeout: int = CELL_TIMEOUT_SECONDS) -> dict[str, Any]:
     """Execute the notebook at ``path`` in a fresh python3 kernel and measure it.
 
-    Returns a dict: status ("ok", "failed" when a cell raised, "killed" when the memory cap
-    killed the kernel, "died" when it died otherwise, "timeout"), seconds (None unless ok),
-    seconds_until_stop, peak_mib (the larger of peak_sampled_mib, kernel and children sampled
-    together, and kernel_hwm_mib, the kernel's high-water mark), cpu_seconds (user + system of the kernel and its
-    children), kernel_start_seconds (part of seconds), killed_at_mib, slowest_cells (the
-    three longest code cells: index, seconds, first line), figures (name -> value published by the notebook), error, kernel_python.
+    Returns a dict with
+      status: "ok"; "failed" (a cell raised), "killed" (the memory cap killed the kernel),
+        "died" (the kernel died otherwise) or "timeout";
+      seconds: wall time, None unless ok; seconds_until_stop: the same for any status;
+      peak_mib: the larger of peak_sampled_mib (kernel and children, summed at each sample)
+        and kernel_hwm_mib (the kernel's high-water mark);
+      cpu_seconds: user + system time of the kernel and its children;
+      kernel_start_seconds (included in seconds), cap_mib, killed_at_mib;
+      slowest_cells: the three longest code cells (index, seconds, first line);
+      figures: name -> value, as published by the notebook; error; kernel_python.
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
@@ -185,9 +189,7 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
         except CellExecutionError as exception:
             status, error = "failed", _cell_error(exception)
         except DeadKernelError:
-            status = "killed" if watch is not None and watch.killed else "died"
-            error = "the kernel died" + (f" (killed at {watch.killed_at_mib:.0f} MiB, cap "
-                                         f"{cap_mib:.0f} MiB)" if status == "killed" else "")
+            status, error = "died", "the kernel died"
         except Exception as exception:  # a broken notebook file or kernel start
             status, error = "failed", f"{type(exception).__name__}: {_first_line(exception)}"
         stop = time.perf_counter()
@@ -197,7 +199,7 @@ def run_notebook(path: str | os.PathLike, cap_mib: float | None = None,
     if watch is not None and watch.killed:
         status = "killed"  # whatever nbclient reported while the kernel went down
         error = f"the kernel was killed at {watch.killed_at_mib:.0f} MiB (cap {cap_mib:.0f} MiB)"
-    until = (last_reply or stop) - start
+    until = (last_reply if status == "ok" and last_reply else stop) - start
     return {
         "status": status,
         "seconds": round(until, 2) if status == "ok" else None,
