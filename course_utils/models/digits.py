@@ -1,0 +1,214 @@
+"""Digit classifiers: the article's CNN and the course's better one (lesson 03).
+
+    build_article_cnn()        the article's snippet, in Keras 3 idiom
+    build_course_cnn(...)      deeper, batch norm, dropout, light augmentation
+    load_digit_classifier()    the course CNN with its shipped weights (trained by
+                               tools/train_digit_cnn.py); lessons 08 and 09 use it as a judge
+    digit_probabilities(...)   class probabilities, batched, without model.predict
+    digit_features(...)        the 128 penultimate-layer features (for a Frechet distance)
+
+Images are float32 of shape (N, 28, 28) or (N, 28, 28, 1) with values in [0, 1], like
+``data.load_digits()``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from course_utils.env import quiet_tensorflow
+
+__all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier",
+           "digit_probabilities", "digit_features", "checkpoint_info",
+           "CHECKPOINT_WEIGHTS", "CHECKPOINT_INFO", "FEATURES_LAYER", "IMAGE_SHAPE"]
+
+IMAGE_SHAPE = (28, 28, 1)
+FEATURES_LAYER = "features"
+_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINT_WEIGHTS = _CHECKPOINTS / "digit_cnn.weights.h5"
+CHECKPOINT_INFO = _CHECKPOINTS / "digit_cnn.json"
+
+
+def _keras() -> Any:
+    quiet_tensorflow()
+    import keras
+
+    return keras
+
+
+def build_article_cnn() -> Any:
+    """The article's CNN exactly: Conv2D(32, 3x3) - MaxPool(2x2) - Dense(128) - Dense(10).
+
+    Input (N, 28, 28, 1), output (N, 10) softmax probabilities. Compiled as the article
+    does: Adam, categorical cross-entropy (so labels must be one-hot), accuracy metric.
+    693,962 parameters, 692,352 of them in the Dense(128) layer. Lesson 03.
+    """
+    keras = _keras()
+    model = keras.Sequential([
+        keras.Input(shape=IMAGE_SHAPE),  # the article writes input_shape=(28, 28, 1) on Conv2D
+        keras.layers.Conv2D(32, (3, 3), activation="relu"),
+        keras.layers.MaxPooling2D((2, 2)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ], name="article_cnn")
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int = 1,
+                     feature_units: int = 128,
+                     batch_norm: bool = True, dropout_rate: float = 0.3,
+                     augment: bool = True, rotation_degrees: float = 10.0,
+                     shift_fraction: float = 0.1, zoom_fraction: float = 0.1,
+                     learning_rate: float = 1e-3) -> Any:
+    """The course's digit CNN: blocks of 3x3 convolutions and a max pool, then features.
+
+    Each block: Conv2D(f, 3x3, same) [-> BatchNorm] -> ReLU, ``convs_per_block`` times,
+    -> MaxPool(2x2)
+    [-> Dropout]. Then Flatten -> Dense(feature_units) [-> BatchNorm] -> ReLU, the layer named
+    "features" (shape (N, feature_units)), -> Dropout -> Dense(10, softmax).
+    With ``augment``, random rotations (up to ``rotation_degrees``), shifts (a fraction of the
+    image) and zooms are applied during training only. Input (N, 28, 28, 1), output (N, 10).
+    Compiled with Adam and sparse categorical cross-entropy (integer labels). Lesson 03.
+    """
+    if not filters or any(not isinstance(f, int) or f < 1 for f in filters):
+        raise ValueError(f"filters must be a non-empty tuple of positive ints, got {filters!r}")
+    if len(filters) > 3:
+        raise ValueError(f"at most 3 blocks fit a 28x28 image (28 -> 14 -> 7 -> 3), "
+                         f"got {len(filters)} in filters={filters!r}")
+    if not isinstance(convs_per_block, int) or not 1 <= convs_per_block <= 3:
+        raise ValueError(f"convs_per_block must be 1, 2 or 3, got {convs_per_block!r}")
+    if not 0.0 <= dropout_rate < 1.0:
+        raise ValueError(f"dropout_rate must be in [0, 1), got {dropout_rate!r}")
+    if not isinstance(feature_units, int) or feature_units < 1:
+        raise ValueError(f"feature_units must be a positive int, got {feature_units!r}")
+    keras = _keras()
+    layers = keras.layers
+    stack: list[Any] = [keras.Input(shape=IMAGE_SHAPE)]
+    if augment and rotation_degrees:
+        stack.append(layers.RandomRotation(rotation_degrees / 360.0, fill_mode="constant",
+                                           seed=1, name="random_rotation"))
+    if augment and shift_fraction:
+        stack.append(layers.RandomTranslation(shift_fraction, shift_fraction,
+                                              fill_mode="constant", seed=2,
+                                              name="random_translation"))
+    if augment and zoom_fraction:
+        stack.append(layers.RandomZoom(zoom_fraction, fill_mode="constant", seed=3,
+                                       name="random_zoom"))
+    for block, count in enumerate(filters, start=1):
+        for step in range(1, convs_per_block + 1):
+            stack.append(layers.Conv2D(count, 3, padding="same", use_bias=not batch_norm,
+                                       name=f"conv{block}_{step}"))
+            if batch_norm:
+                stack.append(layers.BatchNormalization(name=f"norm{block}_{step}"))
+            stack.append(layers.ReLU(name=f"relu{block}_{step}"))
+        stack.append(layers.MaxPooling2D(2, name=f"pool{block}"))
+        if dropout_rate:
+            stack.append(layers.Dropout(dropout_rate / 2, name=f"dropout{block}"))
+    stack += [layers.Flatten(name="flatten"),
+              layers.Dense(feature_units, use_bias=not batch_norm, name="dense")]
+    if batch_norm:
+        stack.append(layers.BatchNormalization(name="norm_dense"))
+    stack.append(layers.ReLU(name=FEATURES_LAYER))
+    if dropout_rate:
+        stack.append(layers.Dropout(dropout_rate, name="dropout_features"))
+    stack.append(layers.Dense(10, activation="softmax", name="probabilities"))
+    model = keras.Sequential(stack, name="course_cnn")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def checkpoint_info(path: str | Path = CHECKPOINT_INFO) -> dict[str, Any]:
+    """What tools/train_digit_cnn.py recorded: build arguments, training settings, test accuracy."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint description at {path}: run "
+                                "`python tools/train_digit_cnn.py` in the course folder")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
+                          info: str | Path = CHECKPOINT_INFO) -> Any:
+    """The trained course CNN, rebuilt from its recorded arguments with the shipped weights.
+
+    Returns a compiled Keras model: (N, 28, 28, 1) images in [0, 1] -> (N, 10) probabilities.
+    Its measured test accuracy is in ``checkpoint_info()["test_accuracy"]``. Lessons 03, 08, 09.
+    """
+    weights = Path(weights)
+    if not weights.exists():
+        raise FileNotFoundError(f"no weights at {weights}: run "
+                                "`python tools/train_digit_cnn.py` in the course folder")
+    build = dict(checkpoint_info(info)["build"])
+    build["filters"] = tuple(build["filters"])  # JSON stores it as a list
+    model = build_course_cnn(**build)
+    model.load_weights(weights)
+    return model
+
+
+def _as_images(images: Any) -> np.ndarray:
+    """Validate digit images and return float32 of shape (N, 28, 28, 1)."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 3 and images.shape[1:] == (28, 28):
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE:
+        hint = ("for one digit, add a batch axis: images[None]" if images.shape == (28, 28)
+                else "digits are 28 x 28 grey images, like data.load_digits()")
+        raise ValueError(f"expected images of shape (N, 28, 28) or (N, 28, 28, 1), got "
+                         f"{images.shape}: {hint}")
+    if len(images) == 0:
+        raise ValueError("expected at least one image, got an empty batch")
+    if not np.all(np.isfinite(images)):
+        raise ValueError("images contain NaN or infinite values")
+    low, high = float(images.min()), float(images.max())
+    if low < -1e-3 or high > 1.0 + 1e-3:
+        hint = ("images in [-1, 1] (a tanh generator) become [0, 1] with (images + 1) / 2"
+                if low >= -1.001 and high <= 1.001 else
+                "images in [0, 255] become [0, 1] when divided by 255")
+        raise ValueError(f"expected pixel values in [0, 1], got values from {low:.3g} to "
+                         f"{high:.3g}: {hint}")
+    return np.clip(images, 0.0, 1.0)
+
+
+def _batched(function: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    parts = [np.asarray(function(images[start:start + batch_size], training=False))
+             for start in range(0, len(images), batch_size)]
+    return np.concatenate(parts)
+
+
+def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
+    """Class probabilities of a digit classifier, float32 of shape (N, 10).
+
+    images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. Calls the model directly in batches
+    (much faster than ``model.predict`` for small inputs).
+    """
+    return _batched(model, _as_images(images), batch_size)
+
+
+def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
+    """The penultimate-layer ("features") activations, float32 of shape (N, feature_units).
+
+    images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. The model must have a layer named
+    "features", like ``build_course_cnn`` and ``load_digit_classifier``. Used for the
+    Frechet distance between sets of digits (lessons 08, 09).
+    """
+    names = [layer.name for layer in model.layers]
+    if FEATURES_LAYER not in names:
+        raise ValueError(f"the model has no layer named {FEATURES_LAYER!r} (its layers: "
+                         f"{', '.join(names)}): use the course CNN from load_digit_classifier()")
+    images = _as_images(images)
+    cut = names.index(FEATURES_LAYER) + 1
+    layers = model.layers[:cut]
+
+    def features(batch: np.ndarray, training: bool = False) -> Any:
+        for layer in layers:
+            batch = layer(batch, training=training)
+        return batch
+
+    return _batched(features, images, batch_size)
