@@ -1,0 +1,156 @@
+"""Train the course's DCGAN on the training digits and ship its generator (lesson 08).
+
+    python tools/train_dcgan.py                 train (resumes an interrupted run), then score
+    python tools/train_dcgan.py --score-only    re-measure the shipped generator's scores
+
+Everything is seeded: the same machine and library versions give the same generator.
+After every epoch the whole game (both networks, both optimizers, the noise state) is
+saved under --state-dir, so a killed run picks up at the last finished epoch.
+The generator alone goes to course_utils/checkpoints/dcgan_generator.weights.h5 and its
+settings and measured scores to dcgan_generator.json, judged by the course's digit CNN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import course_utils  # noqa: E402  (sets TensorFlow's quiet defaults first)
+from course_utils import data, quality  # noqa: E402
+from course_utils.models import gan  # noqa: E402
+
+OUT = ROOT / "course_utils" / "checkpoints"
+SCORE_SAMPLES = 2000
+SCORE_SEED = 1234
+
+
+def build(settings: dict) -> gan.GAN:
+    """The GAN as the checkpoint's settings describe it, compiled."""
+    import keras
+
+    model = gan.GAN(gan.dcgan_generator(settings["latent_dim"], settings["generator_width"]),
+                    gan.dcgan_discriminator(settings["discriminator_width"]),
+                    latent_dim=settings["latent_dim"],
+                    label_smoothing=settings["label_smoothing"], from_logits=True,
+                    seed=settings["seed"])
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5))
+    return model
+
+
+def score(generator, settings: dict) -> dict:
+    """The judge's scores for SCORE_SAMPLES generated digits, and real-vs-real for scale."""
+    from course_utils.models import digits
+
+    judge = digits.load_digit_classifier()
+    (x_train, _), (x_test, _) = data.load_digits()
+    noise = np.random.default_rng(SCORE_SEED).normal(
+        size=(SCORE_SAMPLES, settings["latent_dim"])).astype(np.float32)
+    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
+                              for i in range(0, len(noise), 500)])
+    generated = quality.digit_scores(samples, judge)
+    real = quality.digit_scores(x_test, judge)
+    test_features = digits.digit_features(judge, x_test)
+    return {
+        "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
+        "conf90": round(generated["conf90"], 4),
+        "classes_covered": round(generated["classes_covered"], 3),
+        "class_histogram": [int(n) for n in generated["histogram"]],
+        "frechet_to_test": round(quality.frechet_distance(
+            digits.digit_features(judge, samples), test_features), 3),
+        "real_test_conf90": round(real["conf90"], 4),
+        "real_test_classes_covered": round(real["classes_covered"], 3),
+        "real_train_to_test_frechet": round(quality.frechet_distance(
+            digits.digit_features(judge, x_train[:1000]), test_features), 3),
+    }
+
+
+def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, float]:
+    course_utils.set_seed(settings["seed"])
+    (x_train, _), _ = data.load_digits()
+    x_train = gan.check_images(x_train)
+    model = build(settings)
+    info = gan.restore_checkpoint(model, str(state_dir))
+    start_epoch, seconds = info["step"], info.get("seconds", 0.0)
+    history = info.get("history", [])
+    if start_epoch:
+        print(f"resuming after epoch {start_epoch} ({seconds:.0f} s of training so far)")
+    batch_size = settings["batch_size"]
+    for epoch in range(start_epoch, settings["epochs"]):
+        began = time.perf_counter()
+        order = np.random.default_rng([settings["seed"], epoch]).permutation(len(x_train))
+        losses = []
+        for start in range(0, len(order) - batch_size + 1, batch_size):  # whole batches only
+            logs = model.train_on_batch(x_train[order[start:start + batch_size]],
+                                        return_dict=True)
+            losses.append((float(logs["d_loss"]), float(logs["g_loss"])))
+        seconds += time.perf_counter() - began
+        d_loss, g_loss = np.mean(losses, axis=0)
+        history.append([round(float(d_loss), 4), round(float(g_loss), 4)])
+        gan.save_checkpoint(model, str(state_dir), epoch + 1, seconds=seconds, history=history)
+        if (epoch + 1) % 5 == 0:
+            model.generator.save_weights(
+                str(state_dir / f"generator_epoch{epoch + 1:03d}.weights.h5"))
+        print(f"epoch {epoch + 1}/{settings['epochs']}: d_loss {d_loss:.3f}, "
+              f"g_loss {g_loss:.3f}, {seconds:.0f} s", flush=True)
+    return model, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--state-dir", type=Path, default=ROOT / "checkpoints" / "partial" / "dcgan",
+                        help="where the resumable training state is kept")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--score-only", action="store_true",
+                        help="re-measure the shipped generator instead of training")
+    args = parser.parse_args()
+    json_path = args.out / "dcgan_generator.json"
+    weights_path = args.out / "dcgan_generator.weights.h5"
+    if args.score_only:
+        description = json.loads(json_path.read_text(encoding="utf-8"))
+        settings = description["settings"]
+        generator = gan.dcgan_generator(settings["latent_dim"], settings["generator_width"])
+        generator.load_weights(str(weights_path))
+        seconds = description["training_seconds"]
+    else:
+        settings = {"latent_dim": gan.LATENT_DIM, "generator_width": 128,
+                    "discriminator_width": 64, "epochs": args.epochs,
+                    "batch_size": args.batch_size, "learning_rate": args.learning_rate,
+                    "label_smoothing": args.label_smoothing, "seed": args.seed,
+                    "train_digits": 4000}
+        model, seconds = train(settings, args.state_dir)
+        generator = model.generator
+        args.out.mkdir(parents=True, exist_ok=True)
+        generator.save_weights(str(weights_path))
+    description = {
+        "model": "course_utils.models.gan.dcgan_generator",
+        "trained_by": "tools/train_dcgan.py",
+        "settings": settings,
+        "training_seconds": round(seconds, 1),
+        "judge": "course_utils.models.digits.load_digit_classifier()",
+        "scores": None,
+    }
+    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {weights_path.relative_to(ROOT)} "
+          f"({os.path.getsize(weights_path) / 1e6:.1f} MB) and {json_path.relative_to(ROOT)}")
+    description["scores"] = score(generator, settings)
+    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(description["scores"], indent=2))
+
+if __name__ == "__main__":
+    main()
