@@ -1,0 +1,152 @@
+"""Forecast explorer (lesson 05): forecasts h steps ahead against the truth and the baselines.
+
+The compute function ``compare`` fits a linear autoregressive model on the training
+part for any window and horizon (least squares: a millisecond) and returns every
+forecast of the held-out values; forecasts of trained networks are precomputed by the
+notebook with ``forecast.by_horizon`` and passed in, so no network runs in a callback.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from course_utils import forecast
+from course_utils.explore._base import Explorer, FigureView
+
+__all__ = ["compare", "ForecastExplorer", "COLORS"]
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies
+COLORS = {"truth": "#000000", "persistence": "#E69F00", "seasonal naive": "#56B4E9",
+          "linear": "#009E73", "extra": ("#D55E00", "#0072B2", "#CC79A7", "#F0E442")}
+
+
+def compare(series: np.ndarray, n_test: int, window: int = 10, horizon: int = 1,
+            season: int = 12) -> dict[str, np.ndarray]:
+    """Forecasts of the last ``n_test`` values, each made ``horizon`` steps before it.
+
+    series: (T,). Returns a dict of arrays of shape (n_test,): "truth", "persistence"
+    (the last value seen), "seasonal naive" (the same season a year earlier, or two)
+    and "linear" (least squares on the training windows, one model per horizon: the
+    training windows are those whose target lies before the held-out part).
+    """
+    series = np.asarray(series, dtype=np.float64)
+    if isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1:
+        raise ValueError(f"n_test must be a positive int, got {n_test!r}")
+    x, y = forecast.make_windows(series, window, horizon)
+    if len(x) <= n_test + window:
+        raise ValueError(f"with window={window} and horizon={horizon} only {len(x)} windows "
+                         f"remain, too few to hold out {n_test} and train on the rest: "
+                         "shorten the window or the horizon")
+    target = y if horizon == 1 else y[:, -1]
+    weights = forecast.fit_linear(x[:-n_test], target[:-n_test])
+    seasonal = forecast.seasonal_naive(series, window, horizon, season)
+    return {
+        "truth": target[-n_test:],
+        "persistence": x[-n_test:, -1, 0],
+        "seasonal naive": (seasonal if horizon == 1 else seasonal[:, -1])[-n_test:],
+        "linear": forecast.predict_linear(weights, x[-n_test:]),
+    }
+
+
+class ForecastExplorer(Explorer):
+    """Sliders for the horizon and the window; the held-out years with every forecast.
+
+    dates, series: (T,). n_test: how many values at the end are held out.
+    extra: precomputed forecasts by name, each of shape (n_test, max_horizon) as
+    ``forecast.by_horizon`` returns; they were made with the window they were trained
+    on, so the window slider changes only the linear model.
+    """
+
+    name = "forecast"
+
+    def __init__(self, dates: np.ndarray, series: np.ndarray, n_test: int,
+                 extra: dict[str, np.ndarray] | None = None, max_horizon: int = 12,
+                 window: int = 10, horizon: int = 1, season: int = 12):
+        import ipywidgets
+
+        super().__init__()
+        self.dates = np.asarray(dates)
+        self.series = np.asarray(series, dtype=np.float64)
+        if self.dates.shape != self.series.shape:
+            raise ValueError(f"dates {self.dates.shape} and series {self.series.shape} must "
+                             "have the same shape (T,)")
+        self.n_test, self.season = n_test, season
+        self.extra = {name: np.asarray(values, dtype=np.float64)
+                      for name, values in (extra or {}).items()}
+        for name, values in self.extra.items():
+            if values.ndim != 2 or values.shape[0] != n_test or values.shape[1] < max_horizon:
+                raise ValueError(f"extra[{name!r}] must have shape ({n_test}, >= {max_horizon}) "
+                                 f"as forecast.by_horizon returns, got {values.shape}")
+        self.horizons = np.arange(1, max_horizon + 1)
+        self.controls = {
+            "horizon": ipywidgets.IntSlider(value=horizon, min=1, max=max_horizon,
+                                            description="horizon", continuous_update=False),
+            "window": ipywidgets.IntSlider(value=window, min=2, max=36,
+                                           description="window", continuous_update=False),
+        }
+        self._build_figure()
+        self._update()
+        for control in self.controls.values():
+            control.observe(self._update, names="value")
+        self.widget = ipywidgets.VBox([ipywidgets.HBox(list(self.controls.values())),
+                                       self.view.image])
+
+    def _build_figure(self) -> None:
+        figure = Figure(figsize=(8.5, 5.2))
+        top, bottom = figure.subplots(2, 1, gridspec_kw={"height_ratios": (3, 2)})
+        test_dates = self.dates[-self.n_test:]
+        context = max(0, len(self.series) - self.n_test - 36)
+        top.plot(self.dates[context:], self.series[context:], color=COLORS["truth"],
+                 linewidth=2.2, label="truth")
+        top.axvline(test_dates[0], color="0.5", linestyle=":", linewidth=1)
+        top.text(test_dates[0], 1.0, " held out", transform=top.get_xaxis_transform(),
+                 va="top", fontsize=8, color="0.3")
+        names = ["persistence", "seasonal naive", "linear", *self.extra]
+        colors = [COLORS["persistence"], COLORS["seasonal naive"], COLORS["linear"],
+                  *COLORS["extra"][:len(self.extra)]]
+        self._lines, self._curves = {}, {}
+        for name, color in zip(names, colors):
+            self._lines[name], = top.plot(test_dates, np.zeros(self.n_test), color=color,
+                                          linewidth=1.2, label=name)
+            self._curves[name], = bottom.plot(self.horizons, np.zeros(len(self.horizons)),
+                                              color=color, marker="o", markersize=3, label=name)
+        top.set_ylabel("CO2 (ppm)")
+        top.legend(loc="upper left", fontsize=8, ncol=2)
+        self._title = top.set_title("")
+        self._marker = bottom.axvline(1, color="0.4", linestyle="--", linewidth=1)
+        bottom.set_xlabel("horizon: months ahead")
+        bottom.set_ylabel("MAE on held-out (ppm)")
+        bottom.set_xlim(0.5, self.horizons[-1] + 0.5)
+        self._bottom = bottom
+        self._top = top
+        figure.tight_layout()
+        self.view = FigureView(figure)
+
+    def forecasts(self, window: int, horizon: int) -> dict[str, np.ndarray]:
+        """Every forecast of the held-out values made ``horizon`` steps ahead, by name."""
+        found = compare(self.series, self.n_test, window, horizon, self.season)
+        for name, values in self.extra.items():
+            found[name] = values[:, horizon - 1]
+        return found
+
+    def _update(self, change: dict | None = None) -> None:
+        window = self.controls["window"].value
+        horizon = self.controls["horizon"].value
+        errors = {name: [] for name in self._lines}
+        for step in self.horizons:
+            found = self.forecasts(window, int(step))
+            for name in self._lines:
+                errors[name].append(forecast.mae(found[name], found["truth"]))
+            if step == horizon:
+                shown = found
+        for name, line in self._lines.items():
+            line.set_ydata(shown[name])
+            self._curves[name].set_ydata(errors[name])
+        top_errors = [errors[name][horizon - 1] for name in self._lines]
+        best = min(self._lines, key=lambda name: errors[name][horizon - 1])
+        self._title.set_text(f"{horizon} month{'s' if horizon > 1 else ''} ahead, linear on "
+                             f"windows of {window}: best MAE {min(top_errors):.2f} ppm ({best})")
+        self._marker.set_xdata([horizon, horizon])
+        self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
+        self.view.refresh()
