@@ -1,0 +1,317 @@
+"""Lesson 03's exercises: where a CNN's parameters go, and a change that makes it better."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import Exercise, attempt, correct, wrong
+
+# ---------------------------------------------------------------- counting parameters
+
+_CONV_CASES = ((3, 1, 32), (3, 32, 64), (5, 3, 16), (1, 64, 10))
+
+
+def _judge_conv_parameters(conv_parameters: Any) -> str:
+    for kernel_size, in_channels, filters in _CONV_CASES:
+        got = attempt(conv_parameters, kernel_size, in_channels, filters)
+        expected = kernel_size * kernel_size * in_channels * filters + filters
+        if isinstance(got, bool) or not isinstance(got, int | np.integer):
+            raise wrong(f"conv_parameters({kernel_size}, {in_channels}, {filters}) returned "
+                        f"{got!r}, expected a whole number",
+                        "a count of parameters is an int: use * and +, and // if you divide")
+        if got == expected:
+            continue
+        call = f"conv_parameters({kernel_size}, {in_channels}, {filters}) returned {got}"
+        weights = kernel_size * kernel_size * in_channels * filters
+        if got == weights:
+            raise wrong(f"{call}: that counts the weights but not the bias",
+                        "each filter also has one bias, added after the weighted sum")
+        if got == kernel_size * kernel_size * filters + filters:
+            raise wrong(f"{call}: the input's {in_channels} channels are missing",
+                        "a filter covers every input channel: its kernel has shape "
+                        "(kernel_size, kernel_size, in_channels)")
+        if got == weights + in_channels:
+            raise wrong(f"{call}: one bias per input channel",
+                        "there is one bias per filter (per output channel), not per input channel")
+        if got == kernel_size * in_channels * filters + filters:
+            raise wrong(f"{call}: the kernel is a square",
+                        "a 3x3 kernel has 3 * 3 = 9 weights per channel, not 3")
+        raise wrong(f"{call}, expected {expected}",
+                    "count the weights of one filter, multiply by the number of filters, "
+                    "then add the biases")
+    return correct("Conv2D(32, 3x3) on a grey image has just 320 parameters, Conv2D(64, 3x3) "
+                   "on 32 channels 18,496: a filter is shared by every position of the image, "
+                   "so its cost does not depend on the image size.")
+
+
+conv_parameters = Exercise(
+    id="cnn.conv_parameters",
+    lesson="03",
+    title="Count the parameters of a Conv2D layer",
+    judge=_judge_conv_parameters,
+    hints=("One filter has a weight for every cell of its window in every input channel, "
+           "plus a bias.",
+           "The kernel of Conv2D has shape (kernel_size, kernel_size, in_channels, filters); "
+           "the bias has shape (filters,)."),
+    answer="conv_parameters",
+    solution=("def conv_parameters(kernel_size, in_channels, filters):\n"
+              "    return kernel_size * kernel_size * in_channels * filters + filters"),
+    mistakes=(
+        ("def conv_parameters(kernel_size, in_channels, filters):\n"
+         "    return kernel_size * kernel_size * in_channels * filters", "bias"),
+        ("def conv_parameters(kernel_size, in_channels, filters):\n"
+         "    return kernel_size * kernel_size * filters + filters", "every input channel"),
+        ("def conv_parameters(kernel_size, in_channels, filters):\n"
+         "    return kernel_size * kernel_size * in_channels * filters + in_channels",
+         "one bias per filter"),
+        ("def conv_parameters(kernel_size, in_channels, filters):\n"
+         "    return kernel_size * in_channels * filters + filters", "3 * 3 = 9"),
+    ),
+)
+
+# The article's CNN: 28x28x1 -> Conv2D(32, 3x3, valid) 26x26x32 -> MaxPool 13x13x32 -> Flatten
+_FLAT = 13 * 13 * 32
+
+
+def _judge_dense_parameters(answer: Any) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
+        raise wrong(f"dense_parameters is {answer!r}, expected a whole number",
+                    "write the count as an int, e.g. a product of the sizes plus the biases")
+    answer = int(answer)
+    if answer == _FLAT * 128 + 128:
+        return correct(f"{answer:,} of the article CNN's 693,962 parameters (99.8%) sit in that "
+                       "one Dense layer, because it connects every one of the 5,408 flattened "
+                       "values to every unit. The convolution that found the features has 320.")
+    if answer == _FLAT * 128:
+        raise wrong(f"{answer:,} counts the weights of Dense(128) but not its biases",
+                    "every unit of a Dense layer has one bias")
+    if answer in (26 * 26 * 32 * 128 + 128, 26 * 26 * 32 * 128):
+        raise wrong(f"{answer:,} uses the 26 x 26 x 32 output of the convolution",
+                    "MaxPooling2D((2, 2)) comes before Flatten: it halves the height and width")
+    if answer in (28 * 28 * 32 * 128 + 128, 14 * 14 * 32 * 128 + 128):
+        raise wrong(f"{answer:,} assumes the convolution keeps the 28 x 28 size",
+                    "the article's Conv2D uses padding='valid': a 3x3 window fits 26 times "
+                    "across 28 pixels")
+    if answer in (128 * 10 + 10, 128 * 10):
+        raise wrong(f"{answer:,} is the last layer, Dense(10)",
+                    "the question is about Dense(128), the layer right after Flatten")
+    raise wrong(f"{answer:,} is not the count",
+                "find the shape after MaxPooling2D, flatten it, then count weights and biases")
+
+
+dense_parameters = Exercise(
+    id="cnn.dense_parameters",
+    lesson="03",
+    title="Count the parameters of the article's Dense(128) layer",
+    judge=_judge_dense_parameters,
+    hints=("Follow the shape: 28x28x1 -> Conv2D(32, 3x3) -> MaxPooling2D(2x2) -> Flatten.",
+           "A Dense layer with n inputs and m units has n * m weights and m biases."),
+    answer="dense_parameters",
+    solution="dense_parameters = 13 * 13 * 32 * 128 + 128",
+    mistakes=(
+        ("dense_parameters = 13 * 13 * 32 * 128", "biases"),
+        ("dense_parameters = 26 * 26 * 32 * 128 + 128", "MaxPooling2D"),
+        ("dense_parameters = 28 * 28 * 32 * 128 + 128", "padding='valid'"),
+        ("dense_parameters = 128 * 10 + 10", "Dense(10)"),
+    ),
+)
+
+# ---------------------------------------------------------------- a better CNN, measured
+
+QUICK_RUN = {"train_digits": 2000, "validation_digits": 1000, "epochs": 3, "batch_size": 64,
+             "learning_rate": 1e-3, "seed": 0, "margin": 0.01, "max_parameters": 1_500_000}
+
+
+def _keras() -> Any:
+    from course_utils.env import quiet_tensorflow
+
+    quiet_tensorflow()
+    import keras
+
+    return keras
+
+
+def _quick_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """2,000 training digits to fit and 1,000 other training digits to validate on.
+
+    The test split stays untouched: choosing a model by its test score would spoil it.
+    """
+    from course_utils import data
+
+    (x_train, y_train), _ = data.load_digits()
+    fit, validate = QUICK_RUN["train_digits"], QUICK_RUN["validation_digits"]
+    return (x_train[:fit, ..., None], y_train[:fit],
+            x_train[-validate:, ..., None], y_train[-validate:])
+
+
+def quick_accuracy(build_model: Any) -> float:
+    """Validation accuracy of ``build_model()`` after the quick, seeded run in ``QUICK_RUN``.
+
+    Seeds Keras (``keras.utils.set_random_seed``) before building, so the verdict repeats.
+    Every model gets the same optimizer (Adam), loss and data: only the layers differ.
+    """
+    keras = _keras()
+    keras.utils.set_random_seed(QUICK_RUN["seed"])
+    model = build_model()
+    model.compile(optimizer=keras.optimizers.Adam(QUICK_RUN["learning_rate"]),
+                  loss="sparse_categorical_crossentropy")
+    x_fit, y_fit, x_val, y_val = _quick_data()
+    model.fit(x_fit, y_fit, epochs=QUICK_RUN["epochs"], batch_size=QUICK_RUN["batch_size"],
+              verbose=0)
+    probabilities = np.concatenate([np.asarray(model(x_val[start:start + 500], training=False))
+                                    for start in range(0, len(x_val), 500)])
+    return float(np.mean(probabilities.argmax(axis=1) == y_val))
+
+
+def _article_layers() -> list[Any]:
+    keras = _keras()
+    return [keras.layers.Conv2D(32, (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax")]
+
+
+@functools.cache
+def article_quick_accuracy() -> float:
+    """The article's CNN after the same quick run: the score to beat (measured once)."""
+    keras = _keras()
+    return quick_accuracy(lambda: keras.Sequential([keras.Input((28, 28, 1)),
+                                                    *_article_layers()]))
+
+
+def _signature(model: Any) -> list[tuple[str, Any, Any]]:
+    """Layer types with their size and activation, to recognise an unchanged architecture."""
+    rows = []
+    for layer in model.layers:
+        config = layer.get_config()
+        size = config.get("filters", config.get("units", config.get("pool_size")))
+        rows.append((type(layer).__name__, str(size), config.get("activation")))
+    return rows
+
+
+def _judge_better_model(build_model: Any) -> str:
+    keras = _keras()
+    model = attempt(build_model)
+    if not isinstance(model, keras.Model):
+        raise wrong(f"build_model() returned a {type(model).__name__}, expected a Keras model",
+                    "return keras.Sequential([keras.Input(shape=(28, 28, 1)), ...layers...])")
+    shape = tuple(model.input_shape) if hasattr(model, "input_shape") else None
+    if shape != (None, 28, 28, 1):
+        raise wrong(f"the model's input shape is {shape}, expected (None, 28, 28, 1)",
+                    "start with keras.Input(shape=(28, 28, 1)): a grey digit has one channel")
+    outputs = np.asarray(model(np.full((2, 28, 28, 1), 0.5, np.float32), training=False))
+    if outputs.shape != (2, 10):
+        raise wrong(f"for 2 digits the model returns shape {outputs.shape}, expected (2, 10)",
+                    "end with Dense(10, activation='softmax'): one probability per class")
+    if np.any(outputs < 0) or not np.allclose(outputs.sum(axis=1), 1.0, atol=1e-3):
+        raise wrong(f"the outputs for a grey image sum to {outputs[0].sum():.3g}, not 1: "
+                    "they are not probabilities",
+                    "the last layer needs activation='softmax', like the article's")
+    if model.count_params() > QUICK_RUN["max_parameters"]:
+        raise wrong(f"the model has {model.count_params():,} parameters, more than the "
+                    f"{QUICK_RUN['max_parameters']:,} this quick check allows",
+                    "a better CNN need not be bigger: the article's spends 99.8% of its "
+                    "parameters in one Dense layer")
+    if _signature(model) == _signature(keras.Sequential([keras.Input((28, 28, 1)),
+                                                         *_article_layers()])):
+        raise wrong("this is the article's CNN unchanged",
+                    "change one thing: add a layer, or change what a layer does")
+    accuracy = quick_accuracy(build_model)
+    baseline = article_quick_accuracy()
+    run = (f"after {QUICK_RUN['epochs']} epochs on {QUICK_RUN['train_digits']:,} digits your "
+           f"model scores {accuracy:.1%} on {QUICK_RUN['validation_digits']:,} validation "
+           f"digits, the article's CNN {baseline:.1%}")
+    if accuracy >= baseline + QUICK_RUN["margin"]:
+        return correct(f"Better, measured: {run}. Compare your change with the ones measured "
+                       "step by step above.")
+    names = [type(layer).__name__ for layer in model.layers]
+    activations = {layer.get_config().get("activation") for layer in model.layers[:-1]}
+    if any(name.startswith("Random") for name in names):
+        raise wrong(f"not better by a full point: {run}",
+                    "augmentation pays off over many epochs, and this quick check trains for "
+                    "only a few: pick a change that helps at once")
+    if activations & {"sigmoid", "tanh"}:
+        raise wrong(f"not better by a full point: {run}",
+                    "sigmoid and tanh saturate and learn slowly in hidden layers: keep ReLU")
+    if any(getattr(layer, "rate", 0) > 0.5 for layer in model.layers):
+        raise wrong(f"not better by a full point: {run}",
+                    "dropout this strong throws away most of the signal in a short run")
+    raise wrong(f"not better by a full point: {run}",
+                "look at the measured steps above: which change gave the largest gain?")
+
+
+better_model = Exercise(
+    id="cnn.better_model",
+    lesson="03",
+    title="Change the article's CNN so that it scores better",
+    judge=_judge_better_model,
+    hints=("Start from the article's five layers and change one thing; the check trains your "
+           "model and the article's the same way and compares them.",
+           "After one convolution and one pooling, the network has seen only 4x4-pixel "
+           "patches, and Flatten hands 5,408 raw values to Dense: what could a second "
+           "convolution block do?"),
+    answer="build_model",
+    setup="import keras\nimport numpy as np",
+    solution=("def build_model():\n"
+              "    return keras.Sequential([\n"
+              "        keras.Input(shape=(28, 28, 1)),\n"
+              "        keras.layers.Conv2D(32, (3, 3), activation='relu', padding='same'),\n"
+              "        keras.layers.MaxPooling2D((2, 2)),\n"
+              "        keras.layers.Conv2D(64, (3, 3), activation='relu', padding='same'),\n"
+              "        keras.layers.MaxPooling2D((2, 2)),\n"
+              "        keras.layers.Flatten(),\n"
+              "        keras.layers.Dense(128, activation='relu'),\n"
+              "        keras.layers.Dense(10, activation='softmax'),\n"
+              "    ])"),
+    mistakes=(
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28, 1)),\n"
+         "        keras.layers.Conv2D(32, (3, 3), activation='relu'),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(128, activation='relu'),\n"
+         "        keras.layers.Dense(10, activation='softmax'),\n"
+         "    ])", "unchanged"),
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28, 1)),\n"
+         "        keras.layers.Conv2D(32, (3, 3), activation='relu'),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(10),\n"
+         "    ])", "softmax"),
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(10, activation='softmax'),\n"
+         "    ])", "keras.Input(shape=(28, 28, 1))"),
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28, 1)),\n"
+         "        keras.layers.Conv2D(32, (3, 3), activation='sigmoid'),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(128, activation='sigmoid'),\n"
+         "        keras.layers.Dense(10, activation='softmax'),\n"
+         "    ])", "saturate"),
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28, 1)),\n"
+         "        keras.layers.RandomRotation(0.05),\n"
+         "        keras.layers.RandomTranslation(0.1, 0.1),\n"
+         "        keras.layers.Conv2D(32, (3, 3), activation='relu'),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(128, activation='relu'),\n"
+         "        keras.layers.Dense(10, activation='softmax'),\n"
+         "    ])", "many epochs"),
+    ),
+)
