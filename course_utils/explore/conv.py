@@ -131,7 +131,7 @@ class KernelExplorer(Explorer):
         _image_axes(self._input_axis)
         _image_axes(self._output_axis)
         figure.subplots_adjust(left=0.02, right=0.98, bottom=0.03, top=0.85, wspace=0.15)
-        self.view = FigureView(figure)
+        self.view = FigureView(figure, dpi=72)
         self._update()
 
         self.controls["preset"].observe(self._on_preset, names="value")
@@ -240,8 +240,8 @@ class PoolingExplorer(Explorer):
             "shift": ipywidgets.IntSlider(value=1, min=0, max=self.max_shift,
                                           description="shift (px)"),
         }
-        figure = Figure(figsize=(8.5, 4.8))
-        grid = figure.add_gridspec(2, 3, width_ratios=[3, 3, 2.2])
+        figure = Figure(figsize=(7.6, 5.4))
+        grid = figure.add_gridspec(2, 3, width_ratios=[3, 3, 2])
         self._axes = {key: figure.add_subplot(grid[row, column]) for key, (row, column) in {
             "photo": (0, 0), "pooled_photo": (0, 1), "feature": (1, 0),
             "pooled_feature": (1, 1)}.items()}
@@ -254,12 +254,13 @@ class PoolingExplorer(Explorer):
         self._bars = self._bar_axis.bar(["feature\nmap", "pooled\nfeature map"], [0, 0],
                                         color=["#e66101", "#5e3c99"])
         self._bar_axis.set_ylim(0, 1.9)
+        self._bar_axis.set_yticks([0, 0.5, 1, 1.5])
         self._bar_axis.set_ylabel("relative change after the shift")
         self._bar_labels = [self._bar_axis.text(bar.get_x() + bar.get_width() / 2, 0, "",
                                                 ha="center", va="bottom") for bar in self._bars]
-        figure.subplots_adjust(left=0.06, right=0.98, bottom=0.09, top=0.92, wspace=0.35,
-                               hspace=0.45)
-        self.view = FigureView(figure)
+        figure.subplots_adjust(left=0.02, right=0.97, bottom=0.08, top=0.9, wspace=0.25,
+                               hspace=0.3)
+        self.view = FigureView(figure, dpi=72)
         self._update()
         for control in self.controls.values():
             control.observe(self._update, names="value")
@@ -290,7 +291,7 @@ class PoolingExplorer(Explorer):
         changes = [_relative_change(feature, unshifted),
                    _relative_change(shown["pooled_feature"], pool(unshifted))]
         titles = {"photo": f"photo moved {shift} px left", "pooled_photo": "pooled photo",
-                  "feature": "feature map (vertical edges)",
+                  "feature": "feature map (edges)",
                   "pooled_feature": "pooled feature map"}
         for key, image in shown.items():
             _show(self._axes[key], self._images[key], image)
