@@ -75,7 +75,30 @@ def score(generator, settings: dict) -> dict:
     }
 
 
-def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, float]:
+def _load_average(path: Path, step: int) -> list[np.ndarray] | None:
+    """The running average of the generator's weights saved with checkpoint ``step``."""
+    if not path.exists():
+        return None
+    with np.load(path) as arrays:
+        if int(arrays["step"]) != step:
+            raise ValueError(f"{path} belongs to epoch {int(arrays['step'])}, the checkpoint "
+                             f"to epoch {step}: delete the state directory to start over")
+        return [arrays[f"weight/{index}"] for index in range(len(arrays.files) - 1)]
+
+
+def _save_average(path: Path, step: int, average: list[np.ndarray]) -> None:
+    temporary = path.with_suffix(".tmp.npz")
+    np.savez(temporary, step=step, **{f"weight/{i}": w for i, w in enumerate(average)})
+    os.replace(temporary, path)
+
+
+def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, list[np.ndarray] | None, float]:
+    """Play the game for settings["epochs"] epochs, resuming from ``state_dir`` if it can.
+
+    From epoch settings["average_from_epoch"] on, an exponential moving average of the
+    generator's weights (decay settings["average_decay"] per step) is kept as well: GAN
+    weights keep orbiting the equilibrium, and their average draws cleaner digits.
+    """
     course_utils.set_seed(settings["seed"])
     (x_train, _), _ = data.load_digits()
     x_train = gan.check_images(x_train)
@@ -85,25 +108,36 @@ def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, float]:
     history = info.get("history", [])
     if start_epoch:
         print(f"resuming after epoch {start_epoch} ({seconds:.0f} s of training so far)")
+    average_path = state_dir / "average.npz"
+    average = _load_average(average_path, start_epoch)
+    decay = settings["average_decay"]
     batch_size = settings["batch_size"]
     for epoch in range(start_epoch, settings["epochs"]):
         began = time.perf_counter()
         order = np.random.default_rng([settings["seed"], epoch]).permutation(len(x_train))
+        if epoch >= settings["average_from_epoch"] and average is None:
+            average = model.generator.get_weights()
         losses = []
         for start in range(0, len(order) - batch_size + 1, batch_size):  # whole batches only
             logs = model.train_on_batch(x_train[order[start:start + batch_size]],
                                         return_dict=True)
             losses.append((float(logs["d_loss"]), float(logs["g_loss"])))
+            if average is not None:
+                for mean, weight in zip(average, model.generator.get_weights(), strict=True):
+                    mean *= decay
+                    mean += (1.0 - decay) * weight
         seconds += time.perf_counter() - began
         d_loss, g_loss = np.mean(losses, axis=0)
         history.append([round(float(d_loss), 4), round(float(g_loss), 4)])
+        if average is not None:
+            _save_average(average_path, epoch + 1, average)
         gan.save_checkpoint(model, str(state_dir), epoch + 1, seconds=seconds, history=history)
         if (epoch + 1) % 5 == 0:
             model.generator.save_weights(
                 str(state_dir / f"generator_epoch{epoch + 1:03d}.weights.h5"))
         print(f"epoch {epoch + 1}/{settings['epochs']}: d_loss {d_loss:.3f}, "
               f"g_loss {g_loss:.3f}, {seconds:.0f} s", flush=True)
-    return model, seconds
+    return model, average, seconds
 
 
 def main() -> None:
@@ -113,6 +147,9 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--average-from-epoch", type=int, default=40,
+                        help="ship a moving average of the generator's weights from this epoch")
+    parser.add_argument("--average-decay", type=float, default=0.999)
     parser.add_argument("--state-dir", type=Path, default=ROOT / "checkpoints" / "partial" / "dcgan",
                         help="where the resumable training state is kept")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -127,14 +164,19 @@ def main() -> None:
         generator = gan.dcgan_generator(settings["latent_dim"], settings["generator_width"])
         generator.load_weights(str(weights_path))
         seconds = description["training_seconds"]
+        raw_scores = description.get("scores_without_average")
     else:
         settings = {"latent_dim": gan.LATENT_DIM, "generator_width": 128,
                     "discriminator_width": 64, "epochs": args.epochs,
                     "batch_size": args.batch_size, "learning_rate": args.learning_rate,
                     "label_smoothing": args.label_smoothing, "seed": args.seed,
-                    "train_digits": 4000}
-        model, seconds = train(settings, args.state_dir)
+                    "train_digits": 4000, "average_from_epoch": args.average_from_epoch,
+                    "average_decay": args.average_decay}
+        model, average, seconds = train(settings, args.state_dir)
         generator = model.generator
+        raw_scores = score(generator, settings) if average is not None else None
+        if average is not None:
+            generator.set_weights(average)
         args.out.mkdir(parents=True, exist_ok=True)
         generator.save_weights(str(weights_path))
     description = {
@@ -144,6 +186,7 @@ def main() -> None:
         "training_seconds": round(seconds, 1),
         "judge": "course_utils.models.digits.load_digit_classifier()",
         "scores": None,
+        "scores_without_average": raw_scores,
     }
     json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {weights_path.relative_to(ROOT)} "

@@ -6,6 +6,7 @@
     dcgan_discriminator()     strided convolutions, leaky ReLU, dropout; outputs a logit
     GAN                       the alternating game as a keras.Model with its own train_step
     save_checkpoint / restore_checkpoint   resume an interrupted run where it stopped
+    load_dcgan_generator()    the DCGAN generator trained by tools/train_dcgan.py, shipped
 
 Images are floats in [0, 1] of shape (N, 28, 28) or (N, 28, 28, 1); the article's models
 work on flat vectors of 784 pixels, the DCGAN on (28, 28, 1) images.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -22,9 +24,13 @@ import tensorflow as tf
 
 __all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
            "dcgan_discriminator", "GAN", "check_noise", "check_images", "save_checkpoint",
-           "restore_checkpoint"]
+           "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
+           "DCGAN_INFO"]
 
 LATENT_DIM = 100
+_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+DCGAN_WEIGHTS = _CHECKPOINTS / "dcgan_generator.weights.h5"
+DCGAN_INFO = _CHECKPOINTS / "dcgan_generator.json"
 
 
 def article_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
@@ -266,3 +272,25 @@ def restore_checkpoint(gan: GAN, directory: str) -> dict:
                                      f"{value.shape}, model shape {tuple(variable.shape)}")
                 variable.assign(value)
     return info
+
+
+def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
+    """What tools/train_dcgan.py recorded: settings, training time and the judge's scores."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint description at {path}: run "
+                                "`python tools/train_dcgan.py` in the course folder")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
+                         info: str | Path = DCGAN_INFO) -> keras.Sequential:
+    """The shipped DCGAN generator: noise (N, 100) -> images (N, 28, 28, 1) in [0, 1]."""
+    weights = Path(weights)
+    if not weights.exists():
+        raise FileNotFoundError(f"no weights at {weights}: run "
+                                "`python tools/train_dcgan.py` in the course folder")
+    settings = dcgan_info(info)["settings"]
+    generator = dcgan_generator(settings["latent_dim"], settings["generator_width"])
+    generator.load_weights(str(weights))
+    return generator
