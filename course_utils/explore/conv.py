@@ -209,7 +209,9 @@ class KernelExplorer(Explorer):
         self._kernel.set_data(weights)
         for row in range(3):
             for column in range(3):
-                self._weight_texts[row][column].set_text(f"{weights[row, column]:.2g}")
+                text = self._weight_texts[row][column]
+                text.set_text(f"{weights[row, column]:.2g}")
+                text.set_color("white" if abs(weights[row, column]) > 1.2 else "black")
         self._kernel_axis.set_title(f"filter: {self.controls['preset'].value}", fontsize=10)
         self.view.refresh()
 
