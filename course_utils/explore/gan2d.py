@@ -186,15 +186,12 @@ class GanExplorer(Explorer):
                 return loss
             return generator_step
 
-        @tf.function
-        def probe(grid, z, kind_is_minimax):
+        def probe(grid, z, kind):  # eager: nothing to trace when the models are rebuilt
             surface = tf.sigmoid(discriminator(grid, training=False))
             points = generator(z, training=False)
             with tf.GradientTape() as tape:
                 tape.watch(points)
-                logits = discriminator(points, training=False)
-                loss = tf.cond(kind_is_minimax, lambda: generator_loss(logits, "minimax"),
-                               lambda: generator_loss(logits, "non_saturating"))
+                loss = generator_loss(discriminator(points, training=False), kind)
             return surface, points, -tape.gradient(loss, points)
 
         self._discriminator_step = discriminator_step
@@ -347,11 +344,8 @@ class GanExplorer(Explorer):
 
     def draw(self) -> None:
         """Update every artist from the current models and history, then refresh the image."""
-        import tensorflow as tf
-
         kind = self.controls["generator_loss"].value
-        surface, points, push = self._probe(self._grid, self._probe_noise,
-                                            tf.constant(kind == "minimax"))
+        surface, points, push = self._probe(self._grid, self._probe_noise, kind)
         self._surface.set_data(np.asarray(surface).reshape(self._grid_shape))
         points, push = np.asarray(points), np.asarray(push)
         self._fake.set_offsets(points[:300])

@@ -1,0 +1,158 @@
+"""course_utils.adversarial: 2-D data, the mode-coverage number, GAN builders and losses."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_utils import adversarial
+
+
+def test_ring_has_shape_is_repeatable_and_sits_on_its_modes():
+    points = adversarial.ring_of_gaussians(500, modes=6, radius=1.5, std=0.02, seed=3)
+    assert points.shape == (500, 2) and points.dtype == np.float32
+    np.testing.assert_array_equal(points, adversarial.ring_of_gaussians(
+        500, modes=6, radius=1.5, std=0.02, seed=3))
+    assert not np.array_equal(points, adversarial.ring_of_gaussians(
+        500, modes=6, radius=1.5, std=0.02, seed=4))
+    centers = adversarial.ring_centers(6, 1.5)
+    nearest = np.linalg.norm(points[:, None] - centers[None], axis=2).min(axis=1)
+    assert nearest.max() < 6 * 0.02
+    np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 1.5, rtol=1e-6)
+
+
+def test_grid_and_spiral_shapes_and_repeatability():
+    grid = adversarial.grid_of_gaussians(300, side=3, spacing=2.0, std=0.01, seed=0)
+    assert grid.shape == (300, 2)
+    assert adversarial.grid_centers(3, 2.0).shape == (9, 2)
+    assert set(np.round(adversarial.grid_centers(3, 2.0)[:, 0], 6)) == {-2.0, 0.0, 2.0}
+    spiral = adversarial.spiral(200, seed=1)
+    assert spiral.shape == (200, 2)
+    np.testing.assert_array_equal(spiral, adversarial.spiral(200, seed=1))
+    assert np.linalg.norm(spiral, axis=1).max() < 2.0 + 5 * 0.05
+
+
+@pytest.mark.parametrize("call", [
+    lambda: adversarial.ring_of_gaussians(0),
+    lambda: adversarial.ring_of_gaussians(10, modes=0),
+    lambda: adversarial.ring_of_gaussians(10, std=-0.1),
+    lambda: adversarial.grid_of_gaussians(10, side=1.5),
+    lambda: adversarial.spiral(10, noise=-1),
+    lambda: adversarial.make_generator(noise_dim=0),
+    lambda: adversarial.make_discriminator(hidden_units=0),
+])
+def test_bad_arguments_raise_value_error(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_coverage_tells_a_full_sample_from_a_collapsed_one():
+    centers = adversarial.ring_centers(8, 2.0)
+    full = adversarial.ring_of_gaussians(2000, std=0.05, seed=1)
+    result = adversarial.mode_coverage(full, centers, std=0.05)
+    assert result["modes_covered"] == 8
+    assert result["high_quality"] > 0.95
+    assert sum(result["counts"]) == round(result["high_quality"] * 2000)
+
+    rng = np.random.default_rng(0)
+    collapsed = centers[3] + 0.05 * rng.standard_normal((2000, 2))
+    result = adversarial.mode_coverage(collapsed, centers, std=0.05)
+    assert result["modes_covered"] == 1
+    assert result["counts"][3] == max(result["counts"])
+
+    two_modes = np.concatenate([collapsed[:1000], centers[5] + 0.05 * rng.standard_normal(
+        (1000, 2))])
+    assert adversarial.mode_coverage(two_modes, centers, std=0.05)["modes_covered"] == 2
+
+
+def test_coverage_ignores_points_between_modes():
+    centers = adversarial.ring_centers(8, 2.0)
+    far = np.zeros((500, 2))  # the centre of the ring: 2.0 away from every mode
+    result = adversarial.mode_coverage(far, centers, std=0.05)
+    assert result["modes_covered"] == 0 and result["high_quality"] == 0.0
+
+
+def test_coverage_rejects_bad_input():
+    centers = adversarial.ring_centers()
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        adversarial.mode_coverage(np.zeros((10, 3)), centers, std=0.05)
+    with pytest.raises(ValueError, match="centers"):
+        adversarial.mode_coverage(np.zeros((10, 2)), np.zeros(2), std=0.05)
+    with pytest.raises(ValueError, match="diverged"):
+        adversarial.mode_coverage(np.full((10, 2), np.nan), centers, std=0.05)
+    with pytest.raises(ValueError, match="std"):
+        adversarial.mode_coverage(np.zeros((10, 2)), centers, std=0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(batch=st.integers(1, 40), seed=st.integers(0, 10_000))
+def test_losses_equal_keras_binary_cross_entropy(batch, seed):
+    rng = np.random.default_rng(seed)
+    real = rng.uniform(0, 1, size=(batch, 1)).astype(np.float32)
+    fake = rng.uniform(0, 1, size=(batch, 1)).astype(np.float32)
+    ones, zeros = np.ones_like(real), np.zeros_like(fake)
+    bce = keras.losses.BinaryCrossentropy()
+    np.testing.assert_allclose(adversarial.discriminator_loss(real, fake),
+                               float(bce(ones, real) + bce(zeros, fake)), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(adversarial.generator_loss_non_saturating(fake),
+                               float(bce(ones, fake)), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(adversarial.generator_loss_minimax(fake),
+                               -float(bce(zeros, fake)), rtol=1e-4, atol=1e-5)
+
+
+def test_losses_at_the_equilibrium():
+    half = np.full(16, 0.5)
+    assert adversarial.discriminator_loss(half, half) == pytest.approx(2 * np.log(2))
+    assert adversarial.generator_loss_non_saturating(half) == pytest.approx(np.log(2))
+    assert adversarial.generator_loss_minimax(half) == pytest.approx(-np.log(2))
+
+
+def test_losses_reject_values_that_are_not_probabilities():
+    with pytest.raises(ValueError, match="sigmoid"):
+        adversarial.discriminator_loss(np.array([1.5]), np.array([0.2]))
+    with pytest.raises(ValueError, match="empty"):
+        adversarial.generator_loss_non_saturating(np.array([]))
+
+
+def test_builders_give_the_documented_shapes_and_repeat_with_a_seed():
+    generator = adversarial.make_generator(noise_dim=3, hidden_units=8, seed=1)
+    discriminator = adversarial.make_discriminator(input_dim=2, hidden_units=8, seed=1)
+    z = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    assert generator(z).shape == (5, 2)
+    assert discriminator(generator(z)).shape == (5, 1)
+    again = adversarial.make_generator(noise_dim=3, hidden_units=8, seed=1)
+    np.testing.assert_array_equal(generator(z), again(z))
+
+
+def test_one_round_moves_both_losses_in_the_expected_direction():
+    generator = adversarial.make_generator(noise_dim=2, hidden_units=16, seed=0)
+    discriminator = adversarial.make_discriminator(input_dim=2, hidden_units=16, seed=5)
+    rng = np.random.default_rng(0)
+    x_real = adversarial.ring_of_gaussians(128, seed=0)
+    z = rng.standard_normal((128, 2)).astype(np.float32)
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def d_loss():
+        real, fake = discriminator(x_real), discriminator(generator(z))
+        return bce(tf.ones_like(real), real) + bce(tf.zeros_like(fake), fake)
+
+    def g_loss():
+        fake = discriminator(generator(z))
+        return bce(tf.ones_like(fake), fake)
+
+    def sgd_step(model, loss):
+        with tf.GradientTape() as tape:
+            value = loss()
+        gradients = tape.gradient(value, model.trainable_variables)
+        keras.optimizers.SGD(0.05).apply_gradients(zip(gradients, model.trainable_variables))
+
+    d_before = float(d_loss())
+    sgd_step(discriminator, d_loss)
+    d_after = float(d_loss())
+    assert d_after < d_before, "D's step did not lower D's loss"
+    g_before = float(g_loss())
+    sgd_step(generator, g_loss)
+    assert float(g_loss()) < g_before, "G's step did not lower G's loss"
+    assert float(d_loss()) > d_after, "G's step did not make D's job harder"
