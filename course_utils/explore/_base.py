@@ -37,7 +37,8 @@ class FigureView:
 
     def png(self) -> bytes:
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
+        # light compression: the PNG is sent once and shown once, encoding time matters more
+        self.figure.savefig(buffer, format="png", dpi=self.dpi, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
     def refresh(self) -> None:
