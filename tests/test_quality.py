@@ -57,8 +57,8 @@ def test_one_digit_repeated_covers_one_class(digits, classifier):
     _, y_train, x_test, y_test = digits
     sevens = x_test[y_test == 7]
     scores = quality.digit_scores(sevens, classifier)
-    assert scores["classes_covered"] < 1.5
-    assert np.argmax(scores["histogram"]) == 7
+    assert scores["classes_covered"] < 2.0  # the stand-in judge misreads a few sevens
+    assert scores["histogram"][7] > 0.8 * len(sevens)
 
 
 @pytest.mark.parametrize("counts, expected", [
@@ -127,3 +127,24 @@ def test_a_classifier_without_softmax_is_rejected():
 
     with pytest.raises(ValueError, match="softmax"):
         quality.digit_scores(np.zeros((2, 28, 28)), logits)
+
+
+def test_the_course_judge_scores_real_digits_high_and_noise_low(digits):
+    """With the shipped judge: noise is *confidently* one digit, which is why the course never
+    reads the confident share alone; coverage and the Frechet distance expose it."""
+    from course_utils.models import digits as digit_models
+
+    x_train, _, x_test, _ = digits
+    judge = digit_models.load_digit_classifier()
+    noise_images = np.random.default_rng(0).random((500, 28, 28))
+    real = quality.digit_scores(x_test, judge)
+    noise = quality.digit_scores(noise_images, judge)
+    assert real["conf90"] > 0.95 and real["classes_covered"] > 9.9, real
+    assert noise["classes_covered"] < 1.5, noise["histogram"]
+    test_features = digit_models.digit_features(judge, x_test)
+    real_distance = quality.frechet_distance(
+        digit_models.digit_features(judge, x_train[:500]), test_features)
+    noise_distance = quality.frechet_distance(
+        digit_models.digit_features(judge, noise_images), test_features)
+    assert real_distance < 10 and noise_distance > 20 * real_distance, (real_distance,
+                                                                        noise_distance)

@@ -77,6 +77,8 @@ class LatentExplorer(Explorer):
         self.generator, self.classifier = generator, classifier
         # A compiled direct call: a few ms for one image, where model.predict costs ~600 ms.
         self._generate = tf.function(lambda noise: generator(noise, training=False))
+        self._judge = (None if classifier is None
+                       else tf.function(lambda images: classifier(images, training=False)))
         self.latent_dim, self.seed = latent_dim, seed
         self.directions = latent_directions(latent_dim, directions, seed=seed + 10_000)
         self.controls = {"pair": ipywidgets.IntSlider(value=0, min=0, max=pairs - 1,
@@ -122,9 +124,9 @@ class LatentExplorer(Explorer):
         return np.asarray(images).reshape(len(noise), 28, 28)
 
     def _verdict(self, image: np.ndarray) -> str:
-        if self.classifier is None:
+        if self._judge is None:
             return ""
-        probabilities = np.asarray(self.classifier(image[None, ..., None], training=False))[0]
+        probabilities = np.asarray(self._judge(image[None, ..., None].astype(np.float32)))[0]
         return f": a {probabilities.argmax()} ({probabilities.max():.0%})"
 
     def update(self) -> None:
