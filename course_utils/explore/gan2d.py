@@ -197,6 +197,7 @@ class GanExplorer(Explorer):
         self._discriminator_step = discriminator_step
         self._generator_steps = {kind: make_generator_step(kind) for kind in _LOSSES.values()}
         self._probe = probe
+        self._probed: tuple | None = None
 
     def _play_round(self) -> None:
         batch, noise_dim = self.batch_size, self._noise_dim
@@ -345,7 +346,11 @@ class GanExplorer(Explorer):
     def draw(self) -> None:
         """Update every artist from the current models and history, then refresh the image."""
         kind = self.controls["generator_loss"].value
-        surface, points, push = self._probe(self._grid, self._probe_noise, kind)
+        state = (id(self.generator), self.step, kind)  # a setting alone changes no network
+        if self._probed is None or self._probed[0] != state:
+            self._probed = (state, self._probe(self._grid, self._probe_noise, kind),
+                            self.measure())
+        surface, points, push = self._probed[1]
         self._surface.set_data(np.asarray(surface).reshape(self._grid_shape))
         points, push = np.asarray(points), np.asarray(push)
         self._fake.set_offsets(points[:300])
@@ -366,7 +371,7 @@ class GanExplorer(Explorer):
             low, high = min(min(values), 0.0), max(max(values), 2 * np.log(2))
             self._losses.set_ylim(low - 0.1, high + 0.1)
 
-        self.coverage = self.measure() if self.centers is not None else None
+        self.coverage = self._probed[2]
         title = f"round {self.step}"
         if self.coverage is not None:
             title += (f"   ·   modes covered {self.coverage['modes_covered']}/"
