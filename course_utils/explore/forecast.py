@@ -96,24 +96,28 @@ class ForecastExplorer(Explorer):
         figure = Figure(figsize=(8.5, 5.2))
         top, bottom = figure.subplots(2, 1, gridspec_kw={"height_ratios": (3, 2)})
         test_dates = self.dates[-self.n_test:]
-        context = max(0, len(self.series) - self.n_test - 36)
-        top.plot(self.dates[context:], self.series[context:], color=COLORS["truth"],
-                 linewidth=2.2, label="truth")
+        context = max(0, len(self.series) - self.n_test - 24)
+        shown = self.series[context:]
+        top.plot(self.dates[context:], shown, color=COLORS["truth"], linewidth=2.2,
+                 label="truth")
         top.axvline(test_dates[0], color="0.5", linestyle=":", linewidth=1)
-        top.text(test_dates[0], 1.0, " held out", transform=top.get_xaxis_transform(),
-                 va="top", fontsize=8, color="0.3")
+        top.text(test_dates[0], 0.02, " held out ->", transform=top.get_xaxis_transform(),
+                 va="bottom", fontsize=8, color="0.3")
+        margin = 0.15 * (shown.max() - shown.min())
+        top.set_ylim(shown.min() - margin, shown.max() + margin)
+        top.set_xlim(self.dates[context], self.dates[-1])
         names = ["persistence", "seasonal naive", "linear", *self.extra]
         colors = [COLORS["persistence"], COLORS["seasonal naive"], COLORS["linear"],
                   *COLORS["extra"][:len(self.extra)]]
         self._lines, self._curves = {}, {}
         for name, color in zip(names, colors):
-            self._lines[name], = top.plot(test_dates, np.zeros(self.n_test), color=color,
+            self._lines[name], = top.plot(test_dates, self.series[-self.n_test:], color=color,
                                           linewidth=1.2, label=name)
             self._curves[name], = bottom.plot(self.horizons, np.zeros(len(self.horizons)),
                                               color=color, marker="o", markersize=3, label=name)
         top.set_ylabel("CO2 (ppm)")
-        top.legend(loc="upper left", fontsize=8, ncol=2)
-        self._title = top.set_title("")
+        top.legend(loc="upper left", fontsize=7, ncol=3)
+        self._title = top.set_title("12 months ahead, linear on windows of 10 | best", fontsize=10)
         self._marker = bottom.axvline(1, color="0.4", linestyle="--", linewidth=1)
         bottom.set_xlabel("horizon: months ahead")
         bottom.set_ylabel("MAE on held-out (ppm)")
@@ -121,7 +125,7 @@ class ForecastExplorer(Explorer):
         self._bottom = bottom
         self._top = top
         figure.tight_layout()
-        self.view = FigureView(figure)
+        self.view = FigureView(figure, dpi=72)
 
     def forecasts(self, window: int, horizon: int) -> dict[str, np.ndarray]:
         """Every forecast of the held-out values made ``horizon`` steps ahead, by name."""
@@ -146,7 +150,7 @@ class ForecastExplorer(Explorer):
         top_errors = [errors[name][horizon - 1] for name in self._lines]
         best = min(self._lines, key=lambda name: errors[name][horizon - 1])
         self._title.set_text(f"{horizon} month{'s' if horizon > 1 else ''} ahead, linear on "
-                             f"windows of {window}: best MAE {min(top_errors):.2f} ppm ({best})")
+                             f"windows of {window} | best: {best}, MAE {min(top_errors):.2f} ppm")
         self._marker.set_xdata([horizon, horizon])
         self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
         self.view.refresh()
