@@ -21,9 +21,6 @@ __all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
            "simple_rnn_parameter_count", "lstm_parameter_count", "gru_parameter_count",
            "draw_cells"]
 
-LSTM_GATES = ("input", "forget", "candidate", "output")
-GRU_GATES = ("update", "reset", "candidate")
-
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-z)), element-wise, without overflow warnings."""
