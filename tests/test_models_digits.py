@@ -88,6 +88,7 @@ def test_augmentation_acts_only_in_training():
     ({"filters": (8, 8, 8, 8)}, "at most 3 blocks"),
     ({"convs_per_block": 0}, "convs_per_block"),
     ({"dropout_rate": 1.0}, "dropout_rate"),
+    ({"batch_norm_momentum": 1.0}, "batch_norm_momentum"),
     ({"feature_units": 0}, "feature_units"),
 ])
 def test_course_cnn_rejects_bad_arguments(arguments, words):
@@ -101,6 +102,23 @@ def test_checkpoint_is_small_and_described():
     info = json.loads(digits.CHECKPOINT_INFO.read_text())
     assert {"build", "training", "test_accuracy", "test_size"} <= set(info)
     assert info["test_size"] == 1000
+
+
+def test_ablation_lists_each_variant_of_the_recipe():
+    table = digits.checkpoint_info(digits.CHECKPOINT_INFO.with_name("digit_cnn_ablation.json"))
+    recipe = digits.checkpoint_info()
+    assert set(table) == {"without augmentation", "without augmentation or dropout"}
+    for record in table.values():
+        assert 0.9 < record["test_accuracy"] <= 1.0
+        assert record["training"]["epochs"] == recipe["training"]["epochs"]
+    assert not table["without augmentation"]["build"]["augment"]
+    assert table["without augmentation or dropout"]["build"]["dropout_rate"] == 0.0
+
+
+def test_batch_norm_momentum_reaches_the_layers():
+    model = digits.build_course_cnn(batch_norm_momentum=0.9)
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert norms and all(layer.momentum == 0.9 for layer in norms)
 
 
 def test_checkpoint_scores_on_the_held_out_digits(classifier, test_split):

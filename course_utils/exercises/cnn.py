@@ -237,6 +237,12 @@ def _judge_better_model(build_model: Any) -> str:
     if activations & {"sigmoid", "tanh"}:
         raise wrong(f"not better by a full point: {run}",
                     "sigmoid and tanh saturate and learn slowly in hidden layers: keep ReLU")
+    if any(isinstance(layer, keras.layers.BatchNormalization) and layer.momentum > 0.95
+           for layer in model.layers):
+        raise wrong(f"not better by a full point: {run}",
+                    "BatchNormalization predicts with running averages that, with the default "
+                    "momentum=0.99, need hundreds of steps to settle; this quick run has about "
+                    "a hundred: try BatchNormalization(momentum=0.9)")
     if any(getattr(layer, "rate", 0) > 0.5 for layer in model.layers):
         raise wrong(f"not better by a full point: {run}",
                     "dropout this strong throws away most of the signal in a short run")
@@ -313,5 +319,16 @@ better_model = Exercise(
          "        keras.layers.Dense(128, activation='relu'),\n"
          "        keras.layers.Dense(10, activation='softmax'),\n"
          "    ])", "many epochs"),
+        ("def build_model():\n"
+         "    return keras.Sequential([\n"
+         "        keras.Input(shape=(28, 28, 1)),\n"
+         "        keras.layers.Conv2D(32, (3, 3)),\n"
+         "        keras.layers.BatchNormalization(),\n"
+         "        keras.layers.ReLU(),\n"
+         "        keras.layers.MaxPooling2D((2, 2)),\n"
+         "        keras.layers.Flatten(),\n"
+         "        keras.layers.Dense(128, activation='relu'),\n"
+         "        keras.layers.Dense(10, activation='softmax'),\n"
+         "    ])", "momentum=0.9"),
     ),
 )

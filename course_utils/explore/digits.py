@@ -80,9 +80,11 @@ class DigitExplorer(Explorer):
         self._bars = right.bar(range(10), np.zeros(10), color="#bbbbbb")
         right.set_xticks(range(10))
         right.set_ylim(0, 1.05)
+        right.set_yticks([0, 0.5, 1])  # few ticks: every redraw lays out each tick label
         right.set_xlabel("digit class")
         right.set_ylabel("probability")
-        self._text = right.set_title("")
+        left.set_title("true label 0")
+        self._text = right.set_title("prediction 0 (100%): right")
         figure.tight_layout()
         self.view = FigureView(figure)
         self.update()
