@@ -225,6 +225,7 @@ class GanExplorer(Explorer):
     def start(self) -> asyncio.Task | None:
         """Train in the background on the kernel's event loop until paused or ``max_steps``."""
         if self._task is not None and not self._task.done():
+            self._running = True  # paused or reset but not yet stopped: carry on
             return self._task
         try:
             loop = asyncio.get_running_loop()
