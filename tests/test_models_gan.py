@@ -1,0 +1,195 @@
+"""The GANs of lesson 08: shapes, one step of the game, checkpoints that resume, bad input."""
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils import data, quality
+from course_utils.models import gan
+
+
+@pytest.fixture(scope="module")
+def real_batch():
+    (x_train, _), _ = data.load_digits()
+    return x_train[:16, ..., None]
+
+
+def small_dcgan(seed=0, dropout_rate=0.3, learning_rate=2e-4, run_eagerly=True):
+    """A narrow DCGAN; eager by default, since tracing a graph costs more than a tiny step."""
+    keras.utils.set_random_seed(seed)
+    model = gan.GAN(gan.dcgan_generator(width=16), gan.dcgan_discriminator(
+        width=8, dropout_rate=dropout_rate), seed=seed)
+    model.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                  run_eagerly=run_eagerly)
+    return model
+
+
+def article_gan(seed=0, learning_rate=1e-3):
+    keras.utils.set_random_seed(seed)
+    model = gan.GAN(gan.article_generator(), gan.article_discriminator(),
+                    label_smoothing=0.0, from_logits=False, seed=seed)
+    model.compile(d_optimizer=keras.optimizers.Adam(learning_rate),
+                  g_optimizer=keras.optimizers.Adam(learning_rate), run_eagerly=True)
+    return model
+
+
+def test_article_models_have_the_articles_shapes():
+    generator, discriminator = gan.article_generator(), gan.article_discriminator()
+    images = np.asarray(generator(np.zeros((3, 100), np.float32)))
+    assert images.shape == (3, 784) and images.min() >= 0 and images.max() <= 1
+    assert [layer.units for layer in generator.layers] == [128, 784]
+    assert [layer.units for layer in discriminator.layers] == [128, 1]
+    assert generator.count_params() == 100 * 128 + 128 + 128 * 784 + 784
+    assert discriminator.count_params() == 784 * 128 + 128 + 128 + 1
+    probability = np.asarray(discriminator(images))
+    assert probability.shape == (3, 1) and np.all((probability > 0) & (probability < 1))
+
+
+def test_dcgan_shapes():
+    generator, discriminator = gan.dcgan_generator(width=16), gan.dcgan_discriminator(width=8)
+    images = np.asarray(generator(np.random.default_rng(0).normal(size=(5, 100))))
+    assert images.shape == (5, 28, 28, 1) and images.min() >= 0 and images.max() <= 1
+    assert np.asarray(discriminator(images)).shape == (5, 1)
+    names = [type(layer).__name__ for layer in generator.layers]
+    assert names.count("Conv2DTranspose") == 2 and "BatchNormalization" in names
+    assert "LeakyReLU" in names
+
+
+@pytest.mark.parametrize("build, from_logits", [(small_dcgan, True), (article_gan, False)])
+def test_one_step_lowers_each_players_loss_on_a_fixed_batch(real_batch, build, from_logits):
+    model = build(**({"dropout_rate": 0.0} if from_logits else {}))
+    real = real_batch if from_logits else real_batch.reshape(len(real_batch), 784)
+    noise = np.random.default_rng(1).normal(size=(len(real), 100)).astype(np.float32)
+    d_before = float(model.discriminator_loss(real, noise, training=True))
+    model.discriminator_step(real, noise)
+    d_after = float(model.discriminator_loss(real, noise, training=True))
+    assert d_after < d_before, (d_before, d_after)
+    g_before = float(model.generator_loss(noise, training=True))
+    model.generator_step(noise)
+    g_after = float(model.generator_loss(noise, training=True))
+    assert g_after < g_before, (g_before, g_after)
+
+
+def test_label_smoothing_raises_the_floor_of_the_discriminator_loss(real_batch):
+    noise = np.zeros((len(real_batch), 100), np.float32)
+    losses = []
+    for smoothing in (0.0, 0.2):
+        model = small_dcgan(dropout_rate=0.0)
+        model.label_smoothing = smoothing
+        losses.append(float(model.discriminator_loss(real_batch, noise)))
+    assert losses[1] != pytest.approx(losses[0])
+
+
+def test_train_batch_returns_both_losses_in_graph_mode(real_batch):
+    logs = small_dcgan(run_eagerly=False).train_batch(real_batch[..., 0])
+    assert set(logs) == {"d_loss", "g_loss"} and all(np.isfinite(list(logs.values())))
+
+
+def _variables(model):
+    return [keras.ops.convert_to_numpy(v) for group in gan._state(model).values() for v in group]
+
+
+def test_checkpoint_round_trip(tmp_path, real_batch):
+    model = small_dcgan(seed=0)
+    model.train_batch(real_batch)
+    gan.save_checkpoint(model, str(tmp_path), step=1, history=[[1.0, 2.0]])
+    other = small_dcgan(seed=5)
+    info = gan.restore_checkpoint(other, str(tmp_path))
+    assert info == {"step": 1, "history": [[1.0, 2.0]]}
+    for saved, restored in zip(_variables(model), _variables(other), strict=True):
+        np.testing.assert_array_equal(saved, restored)
+    noise = np.random.default_rng(0).normal(size=(4, 100))
+    np.testing.assert_array_equal(model.sample(noise), other.sample(noise))
+
+
+def test_restore_without_checkpoint_is_a_fresh_start(tmp_path):
+    assert gan.restore_checkpoint(small_dcgan(), str(tmp_path / "none")) == {"step": 0}
+
+
+def test_an_interrupted_run_resumes_exactly(tmp_path, real_batch):
+    straight = small_dcgan(seed=0)
+    for _ in range(3):
+        straight.train_batch(real_batch)
+    interrupted = small_dcgan(seed=0)
+    interrupted.train_batch(real_batch)
+    gan.save_checkpoint(interrupted, str(tmp_path), step=1)
+    del interrupted  # the run dies here
+    resumed = small_dcgan(seed=7)  # a new process would start from other weights
+    assert gan.restore_checkpoint(resumed, str(tmp_path))["step"] == 1
+    for _ in range(2):
+        resumed.train_batch(real_batch)
+    for expected, got in zip(_variables(straight), _variables(resumed), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoint_of_another_architecture_is_refused(tmp_path):
+    gan.save_checkpoint(article_gan(), str(tmp_path), step=1)
+    with pytest.raises(ValueError, match="another architecture"):
+        gan.restore_checkpoint(small_dcgan(), str(tmp_path))
+
+
+def test_wrong_latent_size_is_refused():
+    with pytest.raises(ValueError, match=r"shape \(N, 100\), got \(4, 64\)"):
+        small_dcgan().sample(np.zeros((4, 64)))
+
+
+@pytest.mark.parametrize("images, words", [
+    (np.full((4, 28, 28), 255.0), "divide 0..255"),
+    (np.full((4, 28, 28), -0.5), "values in [0, 1]"),
+    (np.zeros((4, 32, 32)), "(N, 28, 28, 1)"),
+])
+def test_images_outside_unit_range_or_of_wrong_shape_are_refused(images, words):
+    with pytest.raises(ValueError) as error:
+        small_dcgan().train_batch(images)
+    assert words in str(error.value)
+
+
+def test_mismatched_players_are_refused():
+    with pytest.raises(ValueError, match="discriminator reads"):
+        gan.GAN(gan.dcgan_generator(width=16), gan.article_discriminator())
+    with pytest.raises(ValueError, match="label_smoothing"):
+        gan.GAN(gan.article_generator(), gan.article_discriminator(), label_smoothing=0.7)
+
+
+@pytest.fixture(scope="module")
+def shipped_scores():
+    from course_utils.models import digits
+
+    description = gan.dcgan_info()
+    settings, recorded = description["settings"], description["scores"]
+    generator = gan.load_dcgan_generator()
+    noise = np.random.default_rng(recorded["noise_seed"]).normal(
+        size=(recorded["samples"], settings["latent_dim"])).astype(np.float32)
+    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
+                              for i in range(0, len(noise), 500)])
+    return recorded, quality.digit_scores(samples, digits.load_digit_classifier())
+
+
+@pytest.mark.slow
+def test_shipped_generator_reproduces_its_recorded_scores(shipped_scores):
+    recorded, scores = shipped_scores
+    assert gan.DCGAN_WEIGHTS.stat().st_size < 5e6, "the shipped checkpoint should stay small"
+    assert scores["conf90"] == pytest.approx(recorded["conf90"], abs=0.01)
+    assert scores["classes_covered"] == pytest.approx(recorded["classes_covered"], abs=0.05)
+
+
+@pytest.mark.slow
+def test_shipped_generator_beats_the_measured_starting_point(shipped_scores):
+    """COURSE_DESIGN.md: a small DCGAN after 90 s reached 47% confident and 8.9 classes."""
+    _, scores = shipped_scores
+    assert scores["conf90"] > 0.47 and scores["classes_covered"] > 8.9, scores
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the course's target (85% confident, 9.5 classes) needs "
+                   "more training than the shipped run had; see dcgan_generator.json")
+def test_shipped_generator_reaches_the_course_target(shipped_scores):
+    _, scores = shipped_scores
+    assert scores["conf90"] >= 0.85, f"{scores['conf90']:.3f} of samples confident (target 0.85)"
+    assert scores["classes_covered"] >= 9.5, f"{scores['classes_covered']:.2f} classes (target 9.5)"
+
+
+def test_missing_checkpoint_says_how_to_make_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="tools/train_dcgan.py"):
+        gan.load_dcgan_generator(tmp_path / "none.weights.h5")
