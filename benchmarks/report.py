@@ -166,8 +166,11 @@ def figure_table(results: dict[str, Any]) -> list[str]:
     for name in names:
         value = figures.get(name)
         rule = target(name)
+        missing = "not measured"
+        if value is None and name in source:
+            missing += f" ({results['notebooks'][source[name]]['status']})"
         rows.append([f"`{name}`", _number(value), rule[0] if rule else "-",
-                     verdict(name, value) or ("not measured" if value is None else ""),
+                     verdict(name, value) or (missing if value is None else ""),
                      source.get(name, "")])
     derived_targets = {name for name in TARGETS if name not in CONTRACT}
     for name in sorted(set(RATIOS) | set(ratios) | derived_targets):
