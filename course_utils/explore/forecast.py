@@ -8,6 +8,8 @@ notebook with ``forecast.by_horizon`` and passed in, so no network runs in a cal
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -47,6 +49,16 @@ def compare(series: np.ndarray, n_test: int, window: int = 10, horizon: int = 1,
         "seasonal naive": (seasonal if horizon == 1 else seasonal[:, -1])[-n_test:],
         "linear": forecast.predict_linear(weights, x[-n_test:]),
     }
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Least squares on a few hundred rows is fastest on one thread: waking a pool of BLAS
+    threads costs more than the arithmetic, and far more on a busy machine."""
+    try:
+        import threadpoolctl  # installed with scikit-learn, which mlxtend needs
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
 
 class ForecastExplorer(Explorer):
@@ -138,12 +150,13 @@ class ForecastExplorer(Explorer):
         window = self.controls["window"].value
         horizon = self.controls["horizon"].value
         errors = {name: [] for name in self._lines}
-        for step in self.horizons:
-            found = self.forecasts(window, int(step))
-            for name in self._lines:
-                errors[name].append(forecast.mae(found[name], found["truth"]))
-            if step == horizon:
-                shown = found
+        with _one_blas_thread():
+            for step in self.horizons:
+                found = self.forecasts(window, int(step))
+                for name in self._lines:
+                    errors[name].append(forecast.mae(found[name], found["truth"]))
+                if step == horizon:
+                    shown = found
         for name, line in self._lines.items():
             line.set_ydata(shown[name])
             self._curves[name].set_ydata(errors[name])
