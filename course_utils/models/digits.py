@@ -68,15 +68,16 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
                      learning_rate: float = 1e-3) -> Any:
     """The course's digit CNN: blocks of 3x3 convolutions and a max pool, then features.
 
-    Each block: Conv2D(f, 3x3, same) [-> BatchNorm] -> ReLU, ``convs_per_block`` times,
-    -> MaxPool(2x2)
-    [-> Dropout]. Then Flatten -> Dense(feature_units) [-> BatchNorm] -> ReLU, the layer named
-    "features" (shape (N, feature_units)), -> Dropout -> Dense(10, softmax).
-    ``batch_norm_momentum`` sets how slowly BatchNormalization's running statistics (used at
-    inference) follow the batches: 0.99 needs hundreds of steps to settle, 0.9 suits a run of
-    a few dozen. With ``augment``, random rotations (up to ``rotation_degrees``), shifts (a fraction of the
-    image) and zooms are applied during training only. Input (N, 28, 28, 1), output (N, 10).
-    Compiled with Adam and sparse categorical cross-entropy (integer labels). Lesson 03.
+    Each block: [Conv2D(f, 3x3, same) [-> BatchNorm] -> ReLU] x ``convs_per_block``
+    -> MaxPool(2x2) [-> Dropout(dropout_rate / 2)]. Then Flatten -> Dense(feature_units)
+    [-> BatchNorm] -> ReLU, the layer named "features" (shape (N, feature_units)),
+    [-> Dropout(dropout_rate)] -> Dense(10, softmax).
+    ``batch_norm_momentum``: how slowly BatchNormalization's running statistics (used at
+    inference) follow the batches; 0.99 needs hundreds of steps to settle, 0.9 suits a run
+    of a few dozen. With ``augment``, random rotations (up to ``rotation_degrees``), shifts
+    (a fraction of the image) and zooms are applied during training only.
+    Input (N, 28, 28, 1), output (N, 10). Compiled with Adam and sparse categorical
+    cross-entropy (integer labels). Lesson 03.
     """
     if not filters or any(not isinstance(f, int) or f < 1 for f in filters):
         raise ValueError(f"filters must be a non-empty tuple of positive ints, got {filters!r}")
