@@ -1,6 +1,13 @@
 """Interactive explorers, one module per concept; each is an ``Explorer`` (see ``_base``).
 
-    explore.start       a first widget (lesson 00)
+    explore.start       a digit through a threshold: a first widget        lesson 00
+    explore.conv        a 3x3 filter on a photo; pooling under small shifts  lessons 01, 02
+    explore.digits      move, turn and blur a digit, watch the CNN's belief  lesson 03
+    explore.recurrence  step through a recurrence, scale its memory          lesson 04
+    explore.forecast    forecasts h steps ahead against the baselines       lesson 05
+    explore.generation  names from a character model at any temperature     lesson 06
+    explore.gan2d       a GAN learning 2-D points, watched live             lesson 07
+    explore.latent      walk a generator's latent space                     lesson 08
 
 ``explore.measure_latency(explorer)`` times control changes until the figure is updated;
 ``explore.report_latency(explorer)`` also publishes the figures for the benchmark.
