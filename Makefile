@@ -28,6 +28,7 @@ help:
 	@echo "make test-notebook NOTEBOOK=notebooks/01_convolution.ipynb   one lesson's tests"
 	@echo "make preflight   check this machine is ready for the course"
 	@echo "make bench       measure every lesson: time, memory, model quality (slow)"
+	@echo "make bench-one NOTEBOOK=notebooks/05_forecasting.ipynb   measure one lesson"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@echo ">> Python: $(PYTHON) ($$($(PYTHON) --version 2>&1))"
