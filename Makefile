@@ -52,7 +52,7 @@ lab: $(STAMP)
 
 preflight: $(STAMP)
 	@echo ">> pre-flight check"
-	$(BIN)/python -m course_utils.env
+	$(BIN)/python -m course_utils
 
 lint: $(STAMP)
 	@echo ">> ruff (course_utils, tests, tools, notebooks)"

@@ -191,7 +191,7 @@ def startup_table(results: dict[str, Any]) -> list[str]:
         ("`import course_utils` (fresh interpreter)", "import_course_utils_seconds", None),
         ("`from course_utils import data, checks, explore`", "import_lesson_modules_seconds",
          None),
-        (f"pre-flight check, `python -m course_utils.env` ({status})", "preflight_seconds",
+        (f"pre-flight check, `python -m course_utils` ({status})", "preflight_seconds",
          "preflight_cpu_seconds"),
     ]
     rows = [[label, _number(startup.get(wall)), _number(startup.get(cpu)) if cpu else "-"]

@@ -97,7 +97,7 @@ def startup() -> dict[str, Any]:
             "import course_utils\nfrom course_utils import data, checks, explore"), 3),
     }
     start, cpu_start = time.perf_counter(), _children_cpu_seconds()
-    preflight = subprocess.run([sys.executable, "-m", "course_utils.env"], capture_output=True,
+    preflight = subprocess.run([sys.executable, "-m", "course_utils"], capture_output=True,
                                text=True, cwd=ROOT, env=_quiet_environment())
     timings["preflight_seconds"] = round(time.perf_counter() - start, 2)
     timings["preflight_cpu_seconds"] = round(_children_cpu_seconds() - cpu_start, 2)

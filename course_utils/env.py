@@ -1,6 +1,6 @@
 """The learner's environment: reproducible seeds and the pre-flight check (lesson 00).
 
-Run the pre-flight check from a shell with ``python -m course_utils.env`` (or
+Run the pre-flight check from a shell with ``python -m course_utils`` (or
 ``make preflight``), or from a notebook with ``env.preflight()``.
 """
 

@@ -40,7 +40,7 @@ def _preflight(prelude: str = "") -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_preflight_command_passes_here():
-    result = subprocess.run([sys.executable, "-m", "course_utils.env"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "course_utils"], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Ready for the course." in result.stdout
