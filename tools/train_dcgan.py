@@ -152,7 +152,8 @@ def main() -> None:
     parser.add_argument("--average-decay", type=float, default=0.999)
     parser.add_argument("--state-dir", type=Path, default=ROOT / "checkpoints" / "partial" / "dcgan",
                         help="where the resumable training state is kept")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="folder for the weights and their JSON description")
     parser.add_argument("--score-only", action="store_true",
                         help="re-measure the shipped generator instead of training")
     args = parser.parse_args()
@@ -189,8 +190,7 @@ def main() -> None:
         "scores_without_average": raw_scores,
     }
     json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {weights_path.relative_to(ROOT)} "
-          f"({os.path.getsize(weights_path) / 1e6:.1f} MB) and {json_path.relative_to(ROOT)}")
+    print(f"wrote {weights_path} ({os.path.getsize(weights_path) / 1e6:.1f} MB) and {json_path}")
     description["scores"] = score(generator, settings)
     json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(description["scores"], indent=2))
