@@ -126,24 +126,32 @@ def mode_coverage(samples: np.ndarray, centers: np.ndarray, std: float,
             "counts": counts.tolist()}
 
 
-def make_generator(noise_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
-                   output_dim: int = 2, seed: int | None = None) -> Any:
-    """A small dense generator: noise (N, noise_dim) -> points (N, output_dim) (lesson 07)."""
+def _dense_stack(input_dim: int, hidden_units: int, num_hidden_layers: int, output_dim: int,
+                 seed: int | None, name: str) -> Any:
+    """input_dim -> num_hidden_layers x Dense(hidden_units, relu) -> Dense(output_dim), linear.
+
+    With a seed, layer i is initialised with seed + i, so a game can be replayed exactly.
+    """
     import keras
 
-    noise_dim = _check_count("noise_dim", noise_dim)
-    hidden_units = _check_count("hidden_units", hidden_units)
-    num_hidden_layers = _check_count("num_hidden_layers", num_hidden_layers)
-    output_dim = _check_count("output_dim", output_dim)
     init = keras.initializers.GlorotUniform
-    inputs = keras.Input(shape=(noise_dim,))
+    inputs = keras.Input(shape=(input_dim,))
     x = inputs
     for index in range(num_hidden_layers):
         x = keras.layers.Dense(hidden_units, activation="relu",
                                kernel_initializer=init(None if seed is None else seed + index))(x)
     outputs = keras.layers.Dense(output_dim, kernel_initializer=init(
         None if seed is None else seed + num_hidden_layers))(x)
-    return keras.Model(inputs, outputs, name="generator")
+    return keras.Model(inputs, outputs, name=name)
+
+
+def make_generator(noise_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
+                   output_dim: int = 2, seed: int | None = None) -> Any:
+    """A small dense generator: noise (N, noise_dim) -> points (N, output_dim) (lesson 07)."""
+    return _dense_stack(_check_count("noise_dim", noise_dim),
+                        _check_count("hidden_units", hidden_units),
+                        _check_count("num_hidden_layers", num_hidden_layers),
+                        _check_count("output_dim", output_dim), seed, name="generator")
 
 
 def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
@@ -152,20 +160,10 @@ def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_la
 
     It returns the logit l; the probability that x is real is D(x) = sigmoid(l).
     """
-    import keras
-
-    input_dim = _check_count("input_dim", input_dim)
-    hidden_units = _check_count("hidden_units", hidden_units)
-    num_hidden_layers = _check_count("num_hidden_layers", num_hidden_layers)
-    init = keras.initializers.GlorotUniform
-    inputs = keras.Input(shape=(input_dim,))
-    x = inputs
-    for index in range(num_hidden_layers):
-        x = keras.layers.Dense(hidden_units, activation="relu",
-                               kernel_initializer=init(None if seed is None else seed + index))(x)
-    outputs = keras.layers.Dense(1, kernel_initializer=init(
-        None if seed is None else seed + num_hidden_layers))(x)
-    return keras.Model(inputs, outputs, name="discriminator")
+    return _dense_stack(_check_count("input_dim", input_dim),
+                        _check_count("hidden_units", hidden_units),
+                        _check_count("num_hidden_layers", num_hidden_layers),
+                        1, seed, name="discriminator")
 
 
 def _probabilities(name: str, values: Any) -> np.ndarray:
