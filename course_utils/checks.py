@@ -23,6 +23,7 @@ Exercises are defined in ``course_utils/exercises/``: each is an ``Exercise`` wh
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import importlib
 import linecache
@@ -98,8 +99,9 @@ class Feedback:
         from IPython.display import display
 
         display({"text/plain": str(self), "text/html": self._repr_html_()}, raw=True)
-        if not self.passed and self.exercise in _registry():
-            display(_help_buttons(_registry()[self.exercise]))
+        exercise = _registry().get(self.exercise)
+        if not self.passed and exercise is not None:
+            display(_help_buttons(exercise))
 
 
 class _Wrong(Exception):
@@ -170,7 +172,9 @@ def _describe_learner_error(error: BaseException) -> str:
     return f"Your code raised {type(error).__name__}{where}\n  {error}"
 
 
+@functools.cache
 def _registry() -> dict[str, Exercise]:
+    """Every Exercise defined in course_utils.exercises, by id; collected once per process."""
     from course_utils import exercises as package
 
     found: dict[str, Exercise] = {}
