@@ -31,12 +31,12 @@ def is_checked(cell: nbformat.NotebookNode) -> bool:
     return cell.cell_type == "code" and CHECK_MARK in cell.source
 
 
-def clean(notebook: nbformat.NotebookNode, keep_checked: bool) -> nbformat.NotebookNode:
-    """Drop outputs and execution counts; keep text outputs of checked cells if asked."""
+def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop outputs and execution counts, except the recorded text outputs of checked cells."""
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
-        if keep_checked and is_checked(cell) and cell.outputs:
+        if is_checked(cell) and cell.outputs:
             # nbval compares only cells that were run, so these keep their execution count
             cell.outputs = [_plain(output) for output in cell.outputs]
         else:
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "record":
             print(f"executing {path} ...", flush=True)
             execute(notebook, path)
-        clean(notebook, keep_checked=True)
+        clean(notebook)
         nbformat.validate(notebook)
         nbformat.write(notebook, path)
         print(f"wrote {path}")
