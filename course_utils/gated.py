@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._arrays import finite_array
+
 __all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
            "simple_rnn_parameter_count", "lstm_parameter_count", "gru_parameter_count",
            "draw_cells"]
@@ -28,21 +30,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def _array(value: np.ndarray, name: str, ndim: int, shape_text: str) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must have shape {shape_text}, got shape {array.shape} "
-                         f"({array.ndim} dimensions instead of {ndim})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values: check the data or the "
-                         "weights that produced it")
-    return array
-
-
 def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int, layer: str,
                    input_dim: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
-    kernel = _array(kernel, "kernel", 2, f"(input_dim, {gates} * units)")
-    recurrent_kernel = _array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {gates} * units)")
+    kernel = finite_array(kernel, "kernel", 2, f"(input_dim, {gates} * units)")
+    recurrent_kernel = finite_array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {gates} * units)")
     units = recurrent_kernel.shape[0]
     if recurrent_kernel.shape != (units, gates * units):
         raise ValueError(f"recurrent_kernel of a {layer} must have shape (units, {gates} * units), "
@@ -58,11 +49,11 @@ def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int,
 
 
 def _check_sequence(x: np.ndarray) -> np.ndarray:
-    return _array(x, "x", 3, "(N, T, D): a batch of N sequences of T steps with D features")
+    return finite_array(x, "x", 3, "(N, T, D): a batch of N sequences of T steps with D features")
 
 
 def _check_state(state: np.ndarray, name: str, batch: int, units: int) -> np.ndarray:
-    state = _array(state, name, 2, f"(N, units) = ({batch}, {units})")
+    state = finite_array(state, name, 2, f"(N, units) = ({batch}, {units})")
     if state.shape != (batch, units):
         raise ValueError(f"{name} must have shape ({batch}, {units}), got {state.shape}")
     return state
@@ -75,12 +66,12 @@ def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
 
     gates maps "input", "forget", "candidate", "output" to arrays of shape (N, H).
     """
-    x_t = _array(x_t, "x_t", 2, "(N, D)")
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
     kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
                                                      x_t.shape[1])
     h = _check_state(h, "h", x_t.shape[0], units)
     c = _check_state(c, "c", x_t.shape[0], units)
-    bias = _array(bias, "bias", 1, f"({4 * units},)")
+    bias = finite_array(bias, "bias", 1, f"({4 * units},)")
     if bias.shape != (4 * units,):
         raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
     z = x_t @ kernel + h @ recurrent_kernel + bias
@@ -119,7 +110,7 @@ def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarr
         other = "reset_after=False" if reset_after else "reset_after=True"
         raise ValueError(f"bias must have shape {expected} with reset_after={reset_after}, got "
                          f"{bias.shape}: was the layer built with {other}?")
-    return _array(bias, "bias", len(expected), str(expected))
+    return finite_array(bias, "bias", len(expected), str(expected))
 
 
 def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
@@ -131,7 +122,7 @@ def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kerne
     h_new = z * h + (1 - z) * candidate: the update gate z says how much of the old
     state to keep.
     """
-    x_t = _array(x_t, "x_t", 2, "(N, D)")
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
     kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
                                                      x_t.shape[1])
     h = _check_state(h, "h", x_t.shape[0], units)

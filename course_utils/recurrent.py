@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_utils._arrays import finite_array
+
 __all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
            "spectral_radius", "with_spectral_radius", "recurrent_matrix"]
 
@@ -29,21 +31,10 @@ class Gradients(NamedTuple):
     h0: np.ndarray
 
 
-def _array(value: object, name: str, ndim: int, what: str) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must have shape {what}, got shape {array.shape} "
-                         f"({array.ndim} axes instead of {ndim})")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values: check the data or the "
-                         "weights (did an earlier step explode?)")
-    return array
-
-
 def _weights(W: object, U: object, b: object, inputs: int) -> tuple[np.ndarray, ...]:
-    W = _array(W, "W (kernel)", 2, "(D, H)")
-    U = _array(U, "U (recurrent_kernel)", 2, "(H, H)")
-    b = _array(b, "b (bias)", 1, "(H,)")
+    W = finite_array(W, "W (kernel)", 2, "(D, H)")
+    U = finite_array(U, "U (recurrent_kernel)", 2, "(H, H)")
+    b = finite_array(b, "b (bias)", 1, "(H,)")
     units = U.shape[0]
     if U.shape != (units, units):
         raise ValueError(f"U must be square (H, H), got {U.shape}")
@@ -59,7 +50,7 @@ def _weights(W: object, U: object, b: object, inputs: int) -> tuple[np.ndarray, 
 def _initial_state(h0: object, batch: int, units: int) -> np.ndarray:
     if h0 is None:
         return np.zeros((batch, units))
-    h0 = _array(h0, "h0", 2, "(N, H)")
+    h0 = finite_array(h0, "h0", 2, "(N, H)")
     if h0.shape != (batch, units):
         raise ValueError(f"h0 must have shape (N, H) = ({batch}, {units}), got {h0.shape}")
     return h0
@@ -72,8 +63,8 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, W: np.ndarray, U: np.ndarray,
     x_t: (N, D) inputs at one time step; h_prev: (N, H) previous hidden state;
     W: (D, H); U: (H, H); b: (H,). Returns the new hidden state, shape (N, H).
     """
-    x_t = _array(x_t, "x_t", 2, "(N, D)")
-    h_prev = _array(h_prev, "h_prev", 2, "(N, H)")
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
+    h_prev = finite_array(h_prev, "h_prev", 2, "(N, H)")
     W, U, b = _weights(W, U, b, x_t.shape[1])
     if h_prev.shape != (x_t.shape[0], U.shape[0]):
         raise ValueError(f"h_prev must have shape (N, H) = ({x_t.shape[0]}, {U.shape[0]}), "
@@ -99,7 +90,7 @@ def simple_rnn(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     b: (H,); h0: (N, H) initial state, zeros if None. Returns the last hidden state (N, H),
     or every hidden state (N, T, H) with ``return_sequences=True``.
     """
-    x = _array(x, "x", 3, "(N, T, D)")
+    x = finite_array(x, "x", 3, "(N, T, D)")
     if x.shape[1] == 0:
         raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
     W, U, b = _weights(W, U, b, x.shape[2])
@@ -116,7 +107,7 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     Walking back from T, each step multiplies the gradient by diag(1 - h_t**2) and U^T:
     that repeated product is what makes gradients vanish or explode.
     """
-    x = _array(x, "x", 3, "(N, T, D)")
+    x = finite_array(x, "x", 3, "(N, T, D)")
     if x.shape[1] == 0:
         raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
     W, U, b = _weights(W, U, b, x.shape[2])
@@ -124,7 +115,7 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     h0 = _initial_state(h0, batch, U.shape[0])
     if upstream is None:
         upstream = np.ones((batch, U.shape[0]))
-    upstream = _array(upstream, "upstream", 2, "(N, H)")
+    upstream = finite_array(upstream, "upstream", 2, "(N, H)")
     if upstream.shape != (batch, U.shape[0]):
         raise ValueError(f"upstream must have the shape of h_T, ({batch}, {U.shape[0]}), "
                          f"got {upstream.shape}")
@@ -156,7 +147,7 @@ def input_gradient_norms(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndar
 
 def spectral_radius(U: np.ndarray) -> float:
     """The largest absolute eigenvalue of a square matrix U (H, H)."""
-    U = _array(U, "U", 2, "(H, H)")
+    U = finite_array(U, "U", 2, "(H, H)")
     if U.shape[0] != U.shape[1]:
         raise ValueError(f"U must be square (H, H), got {U.shape}")
     return float(np.max(np.abs(np.linalg.eigvals(U))))
