@@ -14,12 +14,13 @@ meant.
 
 from __future__ import annotations
 
-import json
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+from course_utils.models._checkpoint import read_description
 
 __all__ = ["LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
            "load_conditional_generator", "generate_digits", "CHECKPOINT"]
@@ -120,8 +121,8 @@ def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
 
 def metadata(path: str = CHECKPOINT) -> dict:
     """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
-    with open(path.replace(".weights.h5", ".json"), encoding="utf-8") as file:
-        return json.load(file)
+    return read_description(path.replace(".weights.h5", ".json"),
+                            "tools/train_conditional_gan.py")
 
 
 def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,

@@ -13,13 +13,13 @@ Images are float32 of shape (N, 28, 28) or (N, 28, 28, 1) with values in [0, 1],
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from course_utils.env import quiet_tensorflow
+from course_utils.models._checkpoint import read_description
 
 __all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier",
            "digit_probabilities", "digit_features", "checkpoint_info",
@@ -132,11 +132,7 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
 
 def checkpoint_info(path: str | Path = CHECKPOINT_INFO) -> dict[str, Any]:
     """What tools/train_digit_cnn.py recorded: build arguments, training settings, test accuracy."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no checkpoint description at {path}: run "
-                                "`python tools/train_digit_cnn.py` in the course folder")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_description(path, "tools/train_digit_cnn.py")
 
 
 def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,

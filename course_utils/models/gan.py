@@ -22,6 +22,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils.models._checkpoint import read_description
+
 __all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
            "dcgan_discriminator", "GAN", "check_noise", "check_images", "save_checkpoint",
            "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
@@ -276,11 +278,7 @@ def restore_checkpoint(gan: GAN, directory: str) -> dict:
 
 def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
     """What tools/train_dcgan.py recorded: settings, training time and the judge's scores."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no checkpoint description at {path}: run "
-                                "`python tools/train_dcgan.py` in the course folder")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_description(path, "tools/train_dcgan.py")
 
 
 def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,

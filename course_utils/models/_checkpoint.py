@@ -1,0 +1,16 @@
+"""Reading the JSON description a training script writes beside a shipped checkpoint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def read_description(path: str | Path, script: str) -> dict[str, Any]:
+    """The description at ``path``, or a FileNotFoundError naming the ``script`` that writes it."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint description at {path}: run "
+                                f"`python {script}` in the course folder")
+    return json.loads(path.read_text(encoding="utf-8"))
