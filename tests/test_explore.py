@@ -43,3 +43,26 @@ def test_latency_is_measured_over_every_change():
     assert timing["changes"] == 2 * len(explorer.sweep()) > 0
     assert 0 < timing["median_ms"] <= timing["p95_ms"]
     assert explorer.controls["level"].value == 0.5, "the sweep ends where it started"
+
+
+def test_sweep_only_sets_values_on_the_sliders_grid():
+    explorer = start.ThresholdExplorer(_digit(), level=0.5)
+    slider = explorer.controls["level"]
+    values = [value for _, value in explorer.sweep()]
+    assert len(values) >= 5
+    for value in values:
+        position = (value - slider.min) / slider.step
+        assert abs(position - round(position)) < 1e-9, f"{value} is not on the slider's grid"
+
+
+def test_the_latency_sweep_sends_the_browser_only_the_final_state(monkeypatch):
+    explorer = start.ThresholdExplorer(_digit(), level=0.5)
+    sent = []
+    for name, widget in [("image", explorer.view.image), ("level", explorer.controls["level"])]:
+        original = widget.send_state
+        monkeypatch.setattr(widget, "send_state",
+                            lambda key=None, name=name, original=original:
+                            (sent.append(name), original(key)))
+    timing = measure_latency(explorer, repeats=2)
+    assert timing["changes"] > 5
+    assert sorted(sent) == ["image", "level"], sent

@@ -98,3 +98,10 @@ def test_latency_is_measured_over_every_control(explorer_fixture, request):
     assert 0 < timing["median_ms"] <= timing["p95_ms"]
     changed = {name for name, _ in explorer.sweep()}
     assert {"stride"} <= changed
+
+
+def test_the_latency_sweep_leaves_the_kernel_explorer_as_it_found_it():
+    explorer = explore_conv.KernelExplorer(photo="camera", preset="sobel x")
+    before = {name: control.value for name, control in explorer.controls.items()}
+    explore.measure_latency(explorer, repeats=1)
+    assert {name: control.value for name, control in explorer.controls.items()} == before

@@ -7,6 +7,7 @@ redraw with ``set_data`` + ``FigureView.refresh()`` when a control changes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import statistics
 import time
@@ -85,27 +86,70 @@ def _candidate_values(control: Any) -> Iterable[Any]:
         return [not value, value]
     if hasattr(control, "min") and hasattr(control, "max") and not isinstance(value, tuple):
         steps = np.linspace(control.min, control.max, 6)
+        step = getattr(control, "step", None)
+        if step:
+            # only values the slider can show: the browser snaps others to its grid and
+            # sends the snapped value back, which would redraw after the sweep is over
+            steps = control.min + np.round((steps - control.min) / step) * step
+            steps = np.round(steps, 10)
         if isinstance(value, int):
-            steps = np.unique(np.round(steps).astype(int))
+            steps = np.round(steps).astype(int)
+        steps = np.unique(steps)
         return [type(value)(step) for step in steps if step != value] + [value]
     return []
+
+
+def _widgets(explorer: Explorer) -> list[Any]:
+    """Every widget of an explorer: its controls, its figure and whatever its layout holds."""
+    found: dict[int, Any] = {}
+    pending = [*explorer.controls.values(), explorer.widget]
+    if explorer.view is not None:
+        pending.append(explorer.view.image)
+    while pending:
+        widget = pending.pop()
+        if widget is None or id(widget) in found or not hasattr(widget, "hold_sync"):
+            continue
+        found[id(widget)] = widget
+        pending.extend(getattr(widget, "children", ()))
+    return list(found.values())
+
+
+def _restore(explorer: Explorer, values: dict[str, Any]) -> None:
+    """Put every control back where it was (twice: one control may move another)."""
+    for _ in range(2):
+        for name, value in values.items():
+            explorer.controls[name].value = value
+    moved = [name for name, value in values.items() if explorer.controls[name].value != value]
+    if moved:
+        raise RuntimeError(f"{explorer.name}: controls {moved} could not be put back after "
+                           "the latency sweep")
 
 
 def measure_latency(explorer: Explorer, repeats: int = 3) -> dict[str, float]:
     """Time each control change until the figure is updated; median and 95th percentile in ms.
 
     Setting a widget's value from the kernel runs its observers synchronously, so the
-    time covers the computation and the redraw of the image the learner sees.
+    time covers the computation and the redraw of the image the learner sees. Afterwards
+    every control is back at its starting value, so the explorer looks as it did.
     """
     changes = explorer.sweep()
     if not changes:
         raise ValueError(f"{explorer.name}: no controls to change")
     milliseconds = []
-    for _ in range(repeats):
-        for name, value in changes:
-            start = time.perf_counter()
-            explorer.controls[name].value = value
-            milliseconds.append((time.perf_counter() - start) * 1000)
+    with contextlib.ExitStack() as held:
+        # The browser receives only the final state (the one the sweep ends on), not
+        # every intermediate figure: a burst of updates left a displayed explorer out of
+        # step with the kernel. Sending a message is asynchronous and takes well under a
+        # millisecond, so holding them back does not change what is measured.
+        for widget in _widgets(explorer):
+            held.enter_context(widget.hold_sync())
+        initial = {name: control.value for name, control in explorer.controls.items()}
+        for _ in range(repeats):
+            for name, value in changes:
+                start = time.perf_counter()
+                explorer.controls[name].value = value
+                milliseconds.append((time.perf_counter() - start) * 1000)
+        _restore(explorer, initial)
     ordered = sorted(milliseconds)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return {"median_ms": statistics.median(ordered), "p95_ms": p95, "changes": len(ordered)}
