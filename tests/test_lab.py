@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -13,12 +12,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.jupyter_server import free_port, wait_until_listening
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -34,20 +28,9 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.headers.get("Location", "")
 
 
-def _wait_until_listening(port: int, seconds: float = 30) -> None:
-    """The URL is printed just before the server accepts connections."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"nothing listens on port {port}")
-
-
 @pytest.mark.slow
 def test_make_lab_serves_the_start_lesson_with_token_auth():
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as home:
         environment = dict(os.environ, JUPYTER_CONFIG_DIR=f"{home}/config",
                            JUPYTER_RUNTIME_DIR=f"{home}/runtime", BROWSER="true")
@@ -72,7 +55,7 @@ def test_make_lab_serves_the_start_lesson_with_token_auth():
             assert "00_start_here.ipynb" in log
 
             base = f"http://127.0.0.1:{port}"
-            _wait_until_listening(port)
+            wait_until_listening(port)
             status, location = _get(f"{base}/lab/tree/notebooks/00_start_here.ipynb")
             assert status in (302, 403) and "login" in location, (status, location)
             status, _ = _get(f"{base}/api/contents/notebooks")
