@@ -19,7 +19,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
          --nbval-cell-timeout=900
 
-.PHONY: help lab test test-fast lint preflight bench bench-one clean-notebooks env
+.PHONY: help lab test test-fast lint preflight bench bench-one clean-notebooks env site
 
 help:
 	@echo "make lab         install (first time) and open JupyterLab at the start-here lesson"
@@ -29,6 +29,7 @@ help:
 	@echo "make preflight   check this machine is ready for the course"
 	@echo "make bench       measure every lesson: time, memory, model quality (slow)"
 	@echo "make bench-one NOTEBOOK=notebooks/05_forecasting.ipynb   measure one lesson"
+	@echo "make site        execute every lesson and render them as web pages in _site/"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@echo ">> Python: $(PYTHON) ($$($(PYTHON) --version 2>&1))"
@@ -82,3 +83,7 @@ bench-one: $(STAMP)
 	@test -n "$(NOTEBOOK)" || { echo "!! usage: make bench-one NOTEBOOK=notebooks/NN_name.ipynb"; exit 1; }
 	@echo ">> benchmark of $(NOTEBOOK), merged into benchmarks/results.json"
 	$(BIN)/python -m benchmarks.run $(NOTEBOOK)
+
+site: $(STAMP)
+	@echo ">> executing every lesson and rendering the static site into _site/ (a few minutes)"
+	$(BIN)/python tools/build_site.py --out _site

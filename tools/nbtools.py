@@ -70,9 +70,16 @@ def execute(notebook: nbformat.NotebookNode, path: Path, timeout: int = 600
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    # the kernel inherits this environment: a headless MPLBACKEND (the test suite sets
+    # Agg) would hide every figure, so it gets Jupyter's inline backend, as in JupyterLab
+    backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     return notebook
 
 

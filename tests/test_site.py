@@ -1,0 +1,155 @@
+"""`make site`: every lesson executed and rendered as a web page that works offline.
+
+The whole site is built once (every lesson executed, a few minutes), then checked as
+files and in headless Chromium: each page exists, carries all its figures and its
+explorers' pictures, has no error output, links to its neighbours, loads nothing from
+the web, and shows its figures and formulas. Screenshots go to test-artifacts/site/.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser import artifact_dir, browser  # noqa: F401  (pytest fixture)
+from tests.conftest import ROOT
+from tools import build_site
+
+pytestmark = pytest.mark.slow
+
+LESSONS = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    pages = build_site.build(out)
+    assert [page.name for page in pages] == ["index.html"] + [
+        name.replace(".ipynb", ".html") for name in LESSONS]
+    return out
+
+
+def _executed(site: Path, name: str) -> dict:
+    return json.loads((site / "notebooks" / name).read_text(encoding="utf-8"))
+
+
+def _outputs(notebook: dict):
+    for cell in notebook["cells"]:
+        yield from cell.get("outputs", [])
+
+
+def test_the_index_maps_every_lesson_with_its_time(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for name in LESSONS:
+        assert f'href="{name.replace(".ipynb", ".html")}"' in index, name
+    assert len(re.findall(r"about \d+ minutes", index)) == len(LESSONS)
+    for track in ("Convolutional networks", "Recurrent networks", "Generative adversarial"):
+        assert track in index
+    assert "You will" in index and "not built" not in index
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_each_lesson_page_has_its_figures_and_no_errors(site, name):
+    page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    notebook = _executed(site, name)
+    outputs = list(_outputs(notebook))
+    assert not [output for output in outputs if output["output_type"] == "error"]
+    assert "Traceback" not in page
+    figures = [output["data"]["image/png"] for output in outputs
+               if "image/png" in output.get("data", {})]
+    assert len(figures) >= 3, f"{name} shows only {len(figures)} figures"
+    embedded = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(embedded) == len(figures), "every figure is on the page, once"
+    assert {figure.replace("\n", "") for figure in figures} == set(embedded)
+    widgets = [output for output in outputs
+               if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
+    assert all("image/png" in output["data"] for output in widgets), \
+        "every widget left on the page is an explorer with its picture"
+    assert "widget-view+json" not in page, "no live widget that needs a kernel"
+    assert "HBox(children=" not in page and "VBox(children=" not in page
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_pages_link_to_their_neighbours_and_load_nothing_from_the_web(site, name):
+    page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    position = LESSONS.index(name)
+    assert 'href="index.html"' in page
+    links = {(rel, href) for attributes in re.findall(r"<a ([^>]*)>", page)
+             for rel in re.findall(r'rel="(\w+)"', attributes)
+             for href in re.findall(r'href="([^"]+)"', attributes)}
+    if position > 0:
+        assert ("prev", LESSONS[position - 1].replace(".ipynb", ".html")) in links
+    if position + 1 < len(LESSONS):
+        assert ("next", LESSONS[position + 1].replace(".ipynb", ".html")) in links
+    assert not re.findall(r'href="\d\d_\w+\.ipynb"', page), "lessons link to pages"
+    for tag, url in re.findall(r'<(script|link|img|iframe)\b[^>]*?(?:src|href)="([^"]+)"',
+                               page):
+        assert not urlparse(url).scheme.startswith("http"), f"<{tag}> loads {url}"
+    for url in re.findall(r'href="([^"#:]+)"', page):  # relative links resolve
+        assert (site / url).exists(), f"{name} links to {url}, which is not in the site"
+
+
+def test_pages_render_in_a_browser_with_figures_and_formulas(site, browser):  # noqa: F811
+    screenshots = artifact_dir("site")
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
+    try:
+        for name in ["index.html"] + [lesson.replace(".ipynb", ".html") for lesson in LESSONS]:
+            page.goto((site / name).as_uri())
+            page.wait_for_load_state("load")
+            broken = page.evaluate("[...document.images].filter(i => !i.complete || "
+                                   "i.naturalWidth === 0).length")
+            assert broken == 0, f"{name}: {broken} images did not load"
+            if name != "index.html":
+                assert page.locator("nav.course-nav").count() == 2
+                assert page.locator(".jp-OutputArea-output img").count() >= 3
+            page.screenshot(path=screenshots / name.replace(".html", ".png"), full_page=True)
+        page.goto((site / "06_lstm_gru.html").as_uri())
+        page.wait_for_function("() => document.querySelectorAll('.MathJax_CHTML, "
+                               ".MathJax, mjx-container').length > 10", timeout=30_000)
+        assert "$h_t" not in page.inner_text("main"), "formulas are typeset, not raw TeX"
+    finally:
+        page.close()
+    assert not failed, f"requests that failed or script errors: {failed[:5]}"
+
+
+def test_site_refuses_an_unknown_lesson(tmp_path):
+    with pytest.raises(SystemExit, match="no lesson numbered"):
+        build_site.build(tmp_path, only=["42"])
+
+
+def test_a_lesson_without_a_time_line_is_named(tmp_path):
+    import nbformat
+
+    path = tmp_path / "42_title.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# 42 · Title\n\nNo time estimate.")]), path)
+    with pytest.raises(ValueError, match="42_title.ipynb.*Time"):
+        build_site.describe(path, "")
+
+
+def test_explorer_outputs_keep_their_picture_and_buttons_are_dropped():
+    import nbformat
+
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    view = {"model_id": "x", "version_major": 2, "version_minor": 0}
+    cell = nbformat.v4.new_code_cell("explorer", outputs=[
+        nbformat.v4.new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": view, "text/plain": "HBox()"}),
+        nbformat.v4.new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": view, "image/png": png,
+            "text/plain": "HBox()"})])
+    link = nbformat.v4.new_markdown_cell("Next: [02 · Pooling](02_pooling.ipynb).")
+    notebook = nbformat.v4.new_notebook(cells=[link, cell], metadata={"widgets": {"state": 1}})
+    build_site.prepare(notebook, [])
+    assert [list(output["data"]) for output in notebook.cells[1].outputs] == [
+        ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]]
+    assert "(02_pooling.html)" in notebook.cells[0].source
+    assert "widgets" not in notebook.metadata

@@ -1,0 +1,218 @@
+"""Render the course as a static web site: every lesson executed, readable without a kernel.
+
+    python tools/build_site.py                 execute every lesson, write _site/
+    python tools/build_site.py --only 00 01    just these lessons (the index lists them all)
+
+Each lesson is executed top to bottom, then rendered by nbconvert's JupyterLab template:
+its figures are embedded, each explorer shows the picture of its initial state (the PNG
+every explorer displays beside its live widget), and buttons that only work with a kernel
+are left out. The executed notebooks are saved beside the pages (_site/notebooks/), to
+download and open in JupyterLab. Formulas are typeset by a copy of MathJax shipped in the site, so the pages
+work offline. _site/index.html is the lesson map; every lesson page links to the index and
+to the lessons before and after it. A lesson that raises an error stops the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from tools import nbtools  # noqa: E402
+
+NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "site_templates"
+MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# what a page shows of an output, best first; live widgets and scripts need a kernel
+DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "text/latex", "image/png",
+                    "image/jpeg", "text/plain"]
+TRACKS = [("Start", ["00"]),
+          ("Convolutional networks: images", ["01", "02", "03"]),
+          ("Recurrent networks: sequences", ["04", "05", "06"]),
+          ("Generative adversarial networks: generating data", ["07", "08"]),
+          ("Putting it together", ["09"])]
+
+
+@dataclass
+class Lesson:
+    path: Path
+    number: str
+    title: str
+    summary: str
+    time: str
+
+    @property
+    def page(self) -> str:
+        return self.path.stem + ".html"
+
+
+def describe(path: Path, readme: str) -> Lesson:
+    """Number, title and time estimate from the lesson's first cell; what the learner will
+    do from the README's lesson table (the course's lesson map)."""
+    first = nbformat.read(path, as_version=4).cells[0].source
+    heading = re.search(r"^# (.+)$", first, re.MULTILINE)
+    estimate = re.search(r"\*\*Time:\*\*\s*(about \d+ minutes)", first)
+    if heading is None or estimate is None:
+        raise ValueError(f"{path.name}: the first cell needs a '# NN · Title' heading and a "
+                         "'**Time:** about N minutes.' line (see templates/lesson_template.ipynb)")
+    row = re.search(rf"^\|\s*{path.name[:2]}\s*\|[^|]*\|([^|]+)\|", readme, re.MULTILINE)
+    summary = re.sub(r"[*`]", "", row.group(1)).strip() if row else ""
+    title = heading.group(1).split("·", 1)[-1].strip()
+    return Lesson(path, path.name[:2], title, summary, estimate.group(1))
+
+
+def prepare(notebook: nbformat.NotebookNode, lessons: list[Lesson]) -> nbformat.NotebookNode:
+    """Make an executed lesson fit for a static page.
+
+    Links to other lessons point at their pages; outputs that are only a live widget
+    (hint and solution buttons, for instance) are dropped, since they need a kernel;
+    the stored widget state is dropped, so no widget script is fetched from the web.
+    """
+    pages = {lesson.path.name: lesson.page for lesson in lessons}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(r"\]\((\d\d_\w+)\.ipynb",
+                                 lambda m: f"]({pages.get(m.group(1) + '.ipynb', m.group(1) + '.html')}",
+                                 cell.source)
+        elif cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if not _widget_only(output)]
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def _widget_only(output: nbformat.NotebookNode) -> bool:
+    data = output.get("data", {})
+    return WIDGET_VIEW in data and not set(data) - {WIDGET_VIEW, "text/plain"}
+
+
+def render(notebook: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson]) -> str:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    config.HTMLExporter.mathjax_url = MATHJAX
+    exporter = HTMLExporter(config=config, template_name="course",
+                            extra_template_basedirs=[str(TEMPLATES)])
+    notebook.metadata["title"] = f"{lesson.number} · {lesson.title}"
+    body, _ = exporter.from_notebook_node(notebook, resources={"course_nav": navigation(
+        lesson, lessons)})
+    return body
+
+
+def navigation(lesson: Lesson, lessons: list[Lesson]) -> str:
+    """Links to the index and to the lessons before and after this one."""
+    index = lessons.index(lesson)
+    parts = []
+    if index > 0:
+        before = lessons[index - 1]
+        parts.append(f'<a rel="prev" href="{before.page}">&larr; {before.number} · '
+                     f'{html.escape(before.title)}</a>')
+    parts.append(f'<span><a href="index.html">All lessons</a> · <a href="notebooks/'
+                 f'{lesson.path.name}" download>this notebook, run</a></span>')
+    if index + 1 < len(lessons):
+        after = lessons[index + 1]
+        parts.append(f'<a rel="next" href="{after.page}">{after.number} · '
+                     f'{html.escape(after.title)} &rarr;</a>')
+    return '<nav class="course-nav">' + "".join(parts) + "</nav>"
+
+
+def index_page(lessons: list[Lesson], built: set[str]) -> str:
+    """The lesson map: every lesson by track, with its time estimate."""
+    by_number = {lesson.number: lesson for lesson in lessons}
+    sections = []
+    for track, numbers in TRACKS:
+        rows = []
+        for number in numbers:
+            lesson = by_number.pop(number, None)
+            if lesson is None:
+                continue
+            title = html.escape(lesson.title)
+            link = (f'<a href="{lesson.page}">{title}</a>' if lesson.number in built
+                    else f"{title} <em>(not built)</em>")
+            summary = (f"<br><span class='summary'>You will {html.escape(lesson.summary)}</span>"
+                       if lesson.summary else "")
+            rows.append(f"<tr><td>{lesson.number}</td><td>{link}{summary}</td>"
+                        f"<td class='time'>{html.escape(lesson.time)}</td></tr>")
+        if rows:
+            sections.append(f"<h2>{html.escape(track)}</h2><table>{''.join(rows)}</table>")
+    if by_number:
+        raise ValueError(f"lessons {sorted(by_number)} are in no track: add them to TRACKS")
+    return (TEMPLATES / "index.html").read_text(encoding="utf-8").replace(
+        "{{ lessons }}", "\n".join(sections))
+
+
+def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[Path]:
+    """Execute and render the lessons into ``out``; returns the pages written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lessons = [describe(path, readme) for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    unknown = set(only or []) - {lesson.number for lesson in lessons}
+    if unknown:
+        raise SystemExit(f"no lesson numbered {sorted(unknown)}: choose among "
+                         f"{[lesson.number for lesson in lessons]}")
+    chosen = [lesson for lesson in lessons if not only or lesson.number in only]
+    out.mkdir(parents=True, exist_ok=True)
+    _copy_mathjax(out / "_static" / "mathjax")
+    pages = []
+    for lesson in chosen:
+        began = time.perf_counter()
+        notebook = nbformat.read(lesson.path, as_version=4)
+        try:
+            nbtools.execute(notebook, lesson.path, timeout=timeout)
+        except Exception as error:  # CellExecutionError, DeadKernelError, timeouts
+            raise SystemExit(f"{lesson.path.name} failed while executing, so the site was "
+                             f"not finished:\n{error}\nRun `make test-notebook "
+                             f"NOTEBOOK=notebooks/{lesson.path.name}` to see the failing "
+                             "cell.") from None
+        prepare(notebook, lessons)
+        (out / "notebooks").mkdir(exist_ok=True)
+        nbformat.write(notebook, out / "notebooks" / lesson.path.name)
+        page = out / lesson.page
+        page.write_text(render(notebook, lesson, lessons), encoding="utf-8")
+        pages.append(page)
+        print(f"{page.relative_to(out)}: {time.perf_counter() - began:.0f} s", flush=True)
+    index = out / "index.html"
+    index.write_text(index_page(lessons, {lesson.number for lesson in chosen}),
+                     encoding="utf-8")
+    return [index, *pages]
+
+
+def _copy_mathjax(target: Path) -> None:
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        raise SystemExit("the site needs MathJax: pip install -r requirements-dev.txt") from None
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    if not target.exists():
+        shutil.copytree(source, target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "_site",
+                        help="folder to write the site into (default: _site)")
+    parser.add_argument("--only", nargs="+", metavar="NN",
+                        help="build only these lessons, by number")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    pages = build(args.out, args.only, args.timeout)
+    print(f"wrote {len(pages)} pages to {args.out} in {time.perf_counter() - began:.0f} s; "
+          f"open {args.out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
