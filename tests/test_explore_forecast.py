@@ -88,3 +88,15 @@ def test_latency_is_measured():
     # how fast is the benchmark's business (make bench); here only that the sweep runs
     explorer = _explorer()
     assert explore.measure_latency(explorer, repeats=1)["changes"] > 0
+
+
+def test_moving_the_horizon_reuses_the_window_forecasts():
+    explorer = _explorer()
+    explorer.controls["horizon"].value = 3
+    cached = explorer.by_horizon(10)
+    explorer.controls["horizon"].value = 5
+    assert explorer.by_horizon(10) is cached, "same window: nothing recomputed"
+    fresh = explorer.forecasts(10, 5)
+    np.testing.assert_allclose(explorer._lines["linear"].get_ydata(), fresh["linear"])
+    np.testing.assert_allclose(explorer._curves["linear"].get_ydata()[4],
+                               forecast.mae(fresh["linear"], fresh["truth"]))

@@ -97,6 +97,7 @@ class ForecastExplorer(Explorer):
             "window": ipywidgets.IntSlider(value=window, min=2, max=36,
                                            description="window", continuous_update=False),
         }
+        self._cache: dict[int, tuple[list[dict[str, np.ndarray]], dict[str, list]]] = {}
         self._build_figure()
         self._update()
         for control in self.controls.values():
@@ -146,17 +147,26 @@ class ForecastExplorer(Explorer):
             found[name] = values[:, horizon - 1]
         return found
 
+    def by_horizon(self, window: int) -> tuple[list[dict[str, np.ndarray]], dict[str, list]]:
+        """Forecasts for every horizon and each method's error per horizon, for a window.
+
+        Kept per window: moving the horizon slider then only redraws.
+        """
+        if window not in self._cache:
+            found, errors = [], {name: [] for name in self._lines}
+            with _one_blas_thread():
+                for step in self.horizons:
+                    found.append(self.forecasts(window, int(step)))
+                    for name in self._lines:
+                        errors[name].append(forecast.mae(found[-1][name], found[-1]["truth"]))
+            self._cache[window] = (found, errors)
+        return self._cache[window]
+
     def _update(self, change: dict | None = None) -> None:
         window = self.controls["window"].value
         horizon = self.controls["horizon"].value
-        errors = {name: [] for name in self._lines}
-        with _one_blas_thread():
-            for step in self.horizons:
-                found = self.forecasts(window, int(step))
-                for name in self._lines:
-                    errors[name].append(forecast.mae(found[name], found["truth"]))
-                if step == horizon:
-                    shown = found
+        found, errors = self.by_horizon(window)
+        shown = found[horizon - 1]
         for name, line in self._lines.items():
             line.set_ydata(shown[name])
             self._curves[name].set_ydata(errors[name])
