@@ -86,9 +86,48 @@ def prepare(notebook: nbformat.NotebookNode, lessons: list[Lesson]) -> nbformat.
                                  lambda m: f"]({pages.get(m.group(1) + '.ipynb', m.group(1) + '.html')}",
                                  cell.source)
         elif cell.cell_type == "code":
-            cell.outputs = [output for output in cell.outputs if not _widget_only(output)]
+            cell.outputs = _merge_streams([output for output in cell.outputs
+                                           if not _widget_only(output)])
     notebook.metadata.pop("widgets", None)
     return notebook
+
+
+def as_terminal(text: str) -> str:
+    """Text as a terminal shows it: a carriage return goes back to the start of the line, a
+    backspace one character, and what follows overwrites. Progress bars redraw themselves
+    this way; JupyterLab shows the result, a web page would show the control characters."""
+    lines, line, cursor = [], [], 0
+    for character in text:
+        if character == "\n":
+            lines.append("".join(line))
+            line, cursor = [], 0
+        elif character == "\r":
+            cursor = 0
+        elif character == "\b":
+            cursor = max(0, cursor - 1)
+        else:
+            if cursor < len(line):
+                line[cursor] = character
+            else:
+                line.append(character)
+            cursor += 1
+    return "\n".join([*lines, "".join(line)])
+
+
+def _merge_streams(outputs: list) -> list:
+    """Consecutive prints to the same stream as one output, read as a terminal would (a
+    progress bar's update erases the previous one with backspaces across outputs)."""
+    merged: list = []
+    for output in outputs:
+        if (output.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == output.name):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    for output in merged:
+        if output.output_type == "stream":
+            output.text = as_terminal(output.text)
+    return merged
 
 
 def _widget_only(output: nbformat.NotebookNode) -> bool:
