@@ -66,3 +66,27 @@ def test_the_latency_sweep_sends_the_browser_only_the_final_state(monkeypatch):
     timing = measure_latency(explorer, repeats=2)
     assert timing["changes"] > 5
     assert sorted(sent) == ["image", "level"], sent
+
+
+def test_figure_view_blitting_draws_the_same_picture_as_a_full_drawing():
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from course_utils.explore import FigureView
+
+    figure = Figure(figsize=(3, 2))
+    axes = figure.subplots()
+    axes.plot([0, 1], [0, 1], color="black")
+    line, = axes.plot([0, 1], [1, 0], color="red")
+    axes.set_ylim(-1, 2)
+    view = FigureView(figure, animated=[line])
+    line.set_ydata([0.5, 1.5])
+    view.refresh(full=False)
+    blitted = np.asarray(Image.open(io.BytesIO(view.image.value)))
+    full = np.asarray(Image.open(io.BytesIO(view.png(full=True))))
+    assert blitted.shape == (160, 240, 4)
+    np.testing.assert_array_equal(blitted, full)
+    line.set_ydata([0.0, 0.0])
+    assert view.png(full=False) != view.image.value, "the animated line moved"

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 __all__ = ["Explorer", "FigureView", "measure_latency"]
 
@@ -25,25 +26,47 @@ class FigureView:
     """A matplotlib Figure shown in an ``ipywidgets.Image`` and refreshed in place.
 
     The figure is not registered with pyplot, so it never appears twice in a notebook.
+    ``animated`` artists are the ones an update changes: a refresh with ``full=False``
+    pastes the last full drawing (axes, ticks, labels: most of the time) and draws only
+    them on top, which is how matplotlib animations stay fast (blitting).
     """
 
-    def __init__(self, figure: Figure, dpi: int = 80):
+    def __init__(self, figure: Figure, dpi: int = 80, animated: Iterable[Any] = ()):
         import ipywidgets
 
         self.figure = figure
         self.dpi = dpi
+        figure.set_dpi(dpi)
         FigureCanvasAgg(figure)
+        self.animated = list(animated)
+        for artist in self.animated:
+            artist.set_animated(True)  # left out of full drawings, drawn on top of them
+        self._background = None
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width="auto"))
         self.refresh()
 
-    def png(self) -> bytes:
+    def png(self, full: bool = True) -> bytes:
+        """The figure as it is now, as PNG bytes.
+
+        full=False redraws only the animated artists over the last full drawing: use it
+        when nothing else changed (no new limits, ticks or static artists).
+        """
+        canvas = self.figure.canvas
+        if full or self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.animated:
+            self.figure.draw_artist(artist)
         buffer = io.BytesIO()
         # light compression: the PNG is sent once and shown once, encoding time matters more
-        self.figure.savefig(buffer, format="png", dpi=self.dpi, pil_kwargs={"compress_level": 1})
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png",
+                                                              compress_level=1)
         return buffer.getvalue()
 
-    def refresh(self) -> None:
-        self.image.value = self.png()
+    def refresh(self, full: bool = True) -> None:
+        self.image.value = self.png(full)
 
 
 class Explorer:

@@ -138,7 +138,10 @@ class ForecastExplorer(Explorer):
         self._bottom = bottom
         self._top = top
         figure.tight_layout()
-        self.view = FigureView(figure, dpi=72)
+        # the forecasts, the errors, the title and the horizon marker move; axes stay
+        moving = [*self._lines.values(), *self._curves.values(), self._title, self._marker]
+        self._drawn_window = None
+        self.view = FigureView(figure, dpi=72, animated=moving)
 
     def forecasts(self, window: int, horizon: int) -> dict[str, np.ndarray]:
         """Every forecast of the held-out values made ``horizon`` steps ahead, by name."""
@@ -175,5 +178,9 @@ class ForecastExplorer(Explorer):
         self._title.set_text(f"{horizon} month{'s' if horizon > 1 else ''} ahead, linear on "
                              f"windows of {window} | best: {best}, MAE {min(top_errors):.2f} ppm")
         self._marker.set_xdata([horizon, horizon])
-        self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
-        self.view.refresh()
+        new_window = window != self._drawn_window  # new errors: new y-limits, a full drawing
+        if new_window:
+            self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
+            self._drawn_window = window
+        if self.view is not None:
+            self.view.refresh(full=new_window)
