@@ -35,7 +35,6 @@ class FigureView:
         import ipywidgets
 
         self.figure = figure
-        self.dpi = dpi
         figure.set_dpi(dpi)
         FigureCanvasAgg(figure)
         self.animated = list(animated)
@@ -54,7 +53,8 @@ class FigureView:
         canvas = self.figure.canvas
         if full or self._background is None:
             canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            if self.animated:
+                self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
             canvas.restore_region(self._background)
         for artist in self.animated:

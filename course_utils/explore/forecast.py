@@ -182,5 +182,4 @@ class ForecastExplorer(Explorer):
         if new_window:
             self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
             self._drawn_window = window
-        if self.view is not None:
-            self.view.refresh(full=new_window)
+        self.view.refresh(full=new_window)
