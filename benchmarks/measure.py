@@ -22,7 +22,7 @@ import psutil
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from course_utils import results
+from course_utils import env, results
 
 MIB = 2**20
 SAMPLE_SECONDS = 0.02
@@ -121,10 +121,7 @@ class MemoryWatch:
 
 def kernel_environment(results_file: Path) -> dict[str, str]:
     """The environment a learner's kernel gets, plus the file published figures go to."""
-    environment = dict(os.environ)
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    environment.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    environment.pop("MPLBACKEND", None)  # JupyterLab's kernel draws inline figures
+    environment = env.kernel_environment()
     environment[results.RESULTS_FILE_VARIABLE] = str(results_file)
     return environment
 

@@ -14,7 +14,8 @@ import sys
 import time
 from collections.abc import Callable
 
-__all__ = ["set_seed", "quiet_tensorflow", "preflight", "Check", "run_checks"]
+__all__ = ["set_seed", "quiet_tensorflow", "kernel_environment", "preflight", "Check",
+           "run_checks"]
 
 # What a lesson needs, with the version the course is tested with.
 _REQUIRED = {
@@ -36,6 +37,17 @@ def quiet_tensorflow() -> None:
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment for a kernel that runs a lesson as JupyterLab runs it: this process's,
+    with TensorFlow's quiet defaults and without MPLBACKEND (a headless backend set for a
+    server or a test run would hide every figure; without it the kernel draws inline)."""
+    environment = dict(os.environ)
+    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    environment.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    environment.pop("MPLBACKEND", None)
+    return environment
 
 
 def set_seed(seed: int = 0) -> None:

@@ -3,11 +3,15 @@
 import os
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+# headless plotting in this process only: kernels started by the tests (nbval, JupyterLab)
+# inherit the environment and must draw inline figures, as a learner's do
+matplotlib.use("Agg")
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 

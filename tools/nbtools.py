@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import sys
 from pathlib import Path
 
@@ -68,18 +67,11 @@ def execute(notebook: nbformat.NotebookNode, path: Path, timeout: int = 600
             ) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    # the kernel inherits this environment: a headless MPLBACKEND (the test suite sets
-    # Agg) would hide every figure, so it gets Jupyter's inline backend, as in JupyterLab
-    backend = os.environ.pop("MPLBACKEND", None)
-    try:
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
-    finally:
-        if backend is not None:
-            os.environ["MPLBACKEND"] = backend
+    from course_utils.env import kernel_environment
+
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=kernel_environment())  # inline figures, as in JupyterLab
     return notebook
 
 
