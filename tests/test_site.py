@@ -154,7 +154,7 @@ def test_prepare_keeps_explorer_pictures_drops_buttons_and_settles_progress_bars
     link = nbformat.v4.new_markdown_cell("Next: [02 · Pooling](02_pooling.ipynb).")
     notebook = nbformat.v4.new_notebook(cells=[link, cell, progress],
                                         metadata={"widgets": {"state": 1}})
-    build_site.prepare(notebook, [])
+    build_site.prepare(notebook)
     assert [list(output["data"]) for output in notebook.cells[1].outputs] == [
         ["application/vnd.jupyter.widget-view+json", "image/png", "text/plain"]]
     assert "(02_pooling.html)" in notebook.cells[0].source

@@ -15,6 +15,7 @@ to the lessons before and after it. A lesson that raises an error stops the buil
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import re
 import shutil
@@ -22,6 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,19 +74,16 @@ def describe(path: Path, readme: str) -> Lesson:
     return Lesson(path, path.name[:2], title, summary, estimate.group(1))
 
 
-def prepare(notebook: nbformat.NotebookNode, lessons: list[Lesson]) -> nbformat.NotebookNode:
+def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Make an executed lesson fit for a static page.
 
     Links to other lessons point at their pages; outputs that are only a live widget
     (hint and solution buttons, for instance) are dropped, since they need a kernel;
     the stored widget state is dropped, so no widget script is fetched from the web.
     """
-    pages = {lesson.path.name: lesson.page for lesson in lessons}
     for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            cell.source = re.sub(r"\]\((\d\d_\w+)\.ipynb",
-                                 lambda m: f"]({pages.get(m.group(1) + '.ipynb', m.group(1) + '.html')}",
-                                 cell.source)
+        if cell.cell_type == "markdown":  # a lesson's page has its notebook's name
+            cell.source = re.sub(r"\]\((\d\d_\w+)\.ipynb", r"](\1.html", cell.source)
         elif cell.cell_type == "code":
             cell.outputs = _merge_streams([output for output in cell.outputs
                                            if not _widget_only(output)])
@@ -135,17 +134,22 @@ def _widget_only(output: nbformat.NotebookNode) -> bool:
     return WIDGET_VIEW in data and not set(data) - {WIDGET_VIEW, "text/plain"}
 
 
-def render(notebook: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson]) -> str:
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter with the course template, made once per build."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
     config.HTMLExporter.mathjax_url = MATHJAX
-    exporter = HTMLExporter(config=config, template_name="course",
-                            extra_template_basedirs=[str(TEMPLATES)])
+    return HTMLExporter(config=config, template_name="course",
+                        extra_template_basedirs=[str(TEMPLATES)])
+
+
+def render(notebook: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson]) -> str:
     notebook.metadata["title"] = f"{lesson.number} · {lesson.title}"
-    body, _ = exporter.from_notebook_node(notebook, resources={"course_nav": navigation(
+    body, _ = _exporter().from_notebook_node(notebook, resources={"course_nav": navigation(
         lesson, lessons)})
     return body
 
@@ -214,7 +218,7 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
                              f"not finished:\n{error}\nRun `make test-notebook "
                              f"NOTEBOOK=notebooks/{lesson.path.name}` to see the failing "
                              "cell.") from None
-        prepare(notebook, lessons)
+        prepare(notebook)
         (out / "notebooks").mkdir(exist_ok=True)
         nbformat.write(notebook, out / "notebooks" / lesson.path.name)
         page = out / lesson.page
