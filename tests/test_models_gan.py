@@ -56,6 +56,149 @@ def test_dcgan_shapes():
     assert "LeakyReLU" in names
 
 
+def test_a_deeper_discriminator_ends_on_a_4x4_map_and_drops_no_units_without_dropout():
+    discriminator = gan.dcgan_discriminator(width=8, dropout_rate=0.0, depth=3)
+    names = [type(layer).__name__ for layer in discriminator.layers]
+    assert names.count("Conv2D") == 3 and "Dropout" not in names
+    assert discriminator.layers[-3].output.shape[1:] == (4, 4, 32)
+    assert np.asarray(discriminator(np.zeros((2, 28, 28, 1), np.float32))).shape == (2, 1)
+    with pytest.raises(ValueError, match="depth must be 2 or 3"):
+        gan.dcgan_discriminator(depth=4)
+
+
+def test_diff_augment_shifts_whole_digits_and_cuts_one_square(real_batch):
+    images = real_batch.astype(np.float32)
+    augmented = np.asarray(gan.diff_augment(images, keras.random.SeedGenerator(0), shift=3,
+                                            cutout=8))
+    assert augmented.shape == images.shape
+    assert augmented.min() >= 0 and augmented.max() <= 1
+    for original, changed in zip(images[..., 0], augmented[..., 0], strict=True):
+        padded = np.pad(original, 3)
+        matches = [(dy, dx) for dy in range(7) for dx in range(7)
+                   if np.all((changed == padded[dy:dy + 28, dx:dx + 28]) | (changed == 0))]
+        assert matches, "every augmented image is a shift of its digit, with pixels blanked"
+        dy, dx = matches[0]
+        blanked = (changed == 0) & (padded[dy:dy + 28, dx:dx + 28] > 0)
+        rows, columns = np.nonzero(blanked)
+        if len(rows):  # the square may fall on the background
+            assert np.ptp(rows) < 8 and np.ptp(columns) < 8, "only one 8x8 square is blanked"
+    again = np.asarray(gan.diff_augment(images, keras.random.SeedGenerator(0)))
+    np.testing.assert_array_equal(augmented, again)
+    assert not np.array_equal(augmented, images)
+
+
+def test_augmentation_changes_what_the_discriminator_sees_only_in_training(real_batch):
+    keras.utils.set_random_seed(0)
+    model = gan.GAN(gan.dcgan_generator(width=16), gan.dcgan_discriminator(
+        width=8, dropout_rate=0.0), augment=True, seed=0)
+    images = real_batch.astype(np.float32)
+    plain = np.asarray(model.discriminator(images))
+    np.testing.assert_array_equal(np.asarray(model.discriminate(images)), plain)
+    assert not np.allclose(np.asarray(model.discriminate(images, training=True)), plain)
+    with pytest.raises(ValueError, match="augment=True"):
+        gan.GAN(gan.article_generator(), gan.article_discriminator(), augment=True)
+
+
+def test_build_dcgan_plays_the_game_the_settings_describe(real_batch):
+    settings = {"latent_dim": 100, "generator_width": 16, "discriminator_width": 8,
+                "discriminator_depth": 3, "dropout_rate": 0.0, "augment": True,
+                "learning_rate": 1e-3, "label_smoothing": 0.1, "seed": 0}
+    model = gan.build_dcgan(settings)
+    assert model.augment and model.label_smoothing == 0.1
+    assert [type(layer).__name__ for layer in model.discriminator.layers].count("Conv2D") == 3
+    assert model.d_optimizer.learning_rate.numpy() == pytest.approx(1e-3)
+    assert model.g_optimizer is not model.d_optimizer
+    logs = model.train_batch(real_batch)
+    assert set(logs) == {"d_loss", "g_loss"} and all(np.isfinite(list(logs.values())))
+    older = {key: settings[key] for key in settings
+             if key not in ("discriminator_depth", "dropout_rate", "augment")}
+    model = gan.build_dcgan(older)  # settings recorded before these options existed
+    assert not model.augment
+    assert [type(layer).__name__ for layer in model.discriminator.layers].count("Dropout") == 2
+
+
+def test_the_first_ten_noise_numbers_choose_the_digit():
+    noise = np.random.default_rng(0).normal(size=(50, 100)).astype(np.float32)
+    chosen = np.asarray(gan.DigitChoice(10)(noise))
+    assert chosen.shape == (50, 100)
+    np.testing.assert_array_equal(chosen[:, :10], np.eye(10)[noise[:, :10].argmax(axis=1)])
+    np.testing.assert_array_equal(chosen[:, 10:], noise[:, 10:])
+    np.testing.assert_array_equal(gan.chosen_digits(noise), noise[:, :10].argmax(axis=1))
+
+
+def test_noise_for_digits_asks_for_each_digit_and_keeps_the_style_noise():
+    digits = np.arange(10).repeat(3)
+    noise = gan.noise_for_digits(digits, seed=4)
+    assert noise.shape == (30, 100) and noise.dtype == np.float32
+    np.testing.assert_array_equal(gan.chosen_digits(noise), digits)
+    plain = np.random.default_rng(4).normal(size=(30, 100)).astype(np.float32)
+    np.testing.assert_array_equal(noise[:, 10:], plain[:, 10:])
+    np.testing.assert_array_equal(np.sort(noise[:, :10], axis=1), np.sort(plain[:, :10], axis=1))
+    with pytest.raises(ValueError, match="ints in 0..9"):
+        gan.noise_for_digits([3, 10])
+    with pytest.raises(ValueError, match="ints in 0..9"):
+        gan.noise_for_digits([3.5])
+
+
+def test_batch_spread_is_near_zero_for_a_collapsed_batch():
+    same = np.ones((4, 7, 7, 3), np.float32)
+    varied = np.random.default_rng(0).normal(size=(4, 7, 7, 3)).astype(np.float32)
+    collapsed, spread = (np.asarray(gan.BatchSpread()(batch)) for batch in (same, varied))
+    assert collapsed.shape == (4, 7, 7, 4)
+    np.testing.assert_array_equal(collapsed[..., :3], same)
+    assert collapsed[..., 3].max() < 1e-3 < 0.5 < spread[..., 3].min()
+    assert np.ptp(spread[..., 3]) == 0, "one number for the whole batch"
+
+
+def conditional_dcgan(seed=0):
+    keras.utils.set_random_seed(seed)
+    model = gan.GAN(gan.dcgan_generator(width=16, classes=10), gan.dcgan_discriminator(
+        width=8, dropout_rate=0.0, depth=3, classes=10, batch_spread=True), seed=seed,
+        classes=10, augment=True)
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), run_eagerly=True)
+    return model
+
+
+def test_a_conditional_discriminator_judges_the_digit_it_is_told(real_batch):
+    discriminator = conditional_dcgan().discriminator
+    images = real_batch.astype(np.float32)
+    as_three = np.asarray(discriminator([images, np.full(len(images), 3, np.int32)]))
+    as_seven = np.asarray(discriminator([images, np.full(len(images), 7, np.int32)]))
+    assert as_three.shape == (len(images), 1)
+    assert not np.allclose(as_three, as_seven), "the label changes the verdict"
+
+
+def test_one_conditional_step_lowers_each_players_loss(real_batch):
+    model = conditional_dcgan()
+    model.augment = False  # the same view of the batch before and after the step
+    labels = np.arange(len(real_batch), dtype=np.int32) % 10
+    noise = np.random.default_rng(1).normal(size=(len(real_batch), 100)).astype(np.float32)
+    d_before = float(model.discriminator_loss(real_batch, noise, training=True, labels=labels))
+    model.discriminator_step(real_batch, noise, labels)
+    d_after = float(model.discriminator_loss(real_batch, noise, training=True, labels=labels))
+    assert d_after < d_before, (d_before, d_after)
+    g_before = float(model.generator_loss(noise, training=True))
+    model.generator_step(noise)
+    assert float(model.generator_loss(noise, training=True)) < g_before
+
+
+def test_a_conditional_game_needs_labels_and_checks_them(real_batch):
+    model = conditional_dcgan()
+    logs = model.train_batch(real_batch, np.arange(16) % 10)
+    assert set(logs) == {"d_loss", "g_loss"} and all(np.isfinite(list(logs.values())))
+    with pytest.raises(ValueError, match="is conditional: call train_batch\\(images, labels\\)"):
+        model.train_batch(real_batch)
+    with pytest.raises(ValueError, match="16 ints in 0..9"):
+        model.train_batch(real_batch, np.full(16, 10))
+    with pytest.raises(ValueError, match="is not conditional"):
+        small_dcgan().train_batch(real_batch, np.zeros(16, int))
+    with pytest.raises(ValueError, match="classes=10 needs a discriminator that reads "
+                                         "\\(images, labels\\)"):
+        gan.GAN(gan.dcgan_generator(width=16, classes=10), gan.dcgan_discriminator(width=8),
+                classes=10)
+
+
 @pytest.mark.parametrize("build, from_logits", [(small_dcgan, True), (article_gan, False)])
 def test_one_step_lowers_each_players_loss_on_a_fixed_batch(real_batch, build, from_logits):
     model = build(**({"dropout_rate": 0.0} if from_logits else {}))
@@ -119,6 +262,24 @@ def test_an_interrupted_run_resumes_exactly(tmp_path, real_batch):
     assert gan.restore_checkpoint(resumed, str(tmp_path))["step"] == 1
     for _ in range(2):
         resumed.train_batch(real_batch)
+    for expected, got in zip(_variables(straight), _variables(resumed), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_an_interrupted_conditional_augmented_run_resumes_exactly(tmp_path, real_batch):
+    """The shipped recipe's random shifts and cutouts come from the saved noise state too."""
+    labels = np.arange(len(real_batch)) % 10
+    straight = conditional_dcgan(seed=0)
+    for _ in range(3):
+        straight.train_batch(real_batch, labels)
+    interrupted = conditional_dcgan(seed=0)
+    interrupted.train_batch(real_batch, labels)
+    gan.save_checkpoint(interrupted, str(tmp_path), step=1)
+    del interrupted
+    resumed = conditional_dcgan(seed=7)
+    gan.restore_checkpoint(resumed, str(tmp_path))
+    for _ in range(2):
+        resumed.train_batch(real_batch, labels)
     for expected, got in zip(_variables(straight), _variables(resumed), strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 

@@ -2,9 +2,13 @@
 
     article_generator()       Dense(128, relu) on 100-d noise -> Dense(784, sigmoid)
     article_discriminator()   Dense(128, relu) on 784 pixels -> Dense(1, sigmoid)
-    dcgan_generator()         transposed convolutions, batch norm, leaky ReLU
-    dcgan_discriminator()     strided convolutions, leaky ReLU, dropout; outputs a logit
+    dcgan_generator()         transposed convolutions, batch norm, leaky ReLU; optionally
+                              the noise chooses the digit (DigitChoice)
+    dcgan_discriminator()     strided convolutions, leaky ReLU, dropout; outputs a logit;
+                              optionally told the digit (a projection discriminator)
+    diff_augment()            random shifts and cutouts a discriminator sees on every image
     GAN                       the alternating game as a keras.Model with its own train_step
+    build_dcgan()             the compiled DCGAN game as a checkpoint's settings describe it
     save_checkpoint / restore_checkpoint   resume an interrupted run where it stopped
     load_dcgan_generator()    the DCGAN generator trained by tools/train_dcgan.py, shipped
 
@@ -25,7 +29,9 @@ import tensorflow as tf
 from course_utils.models._checkpoint import read_description
 
 __all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
-           "dcgan_discriminator", "GAN", "check_noise", "check_images", "save_checkpoint",
+           "dcgan_discriminator", "DigitChoice", "BatchSpread", "chosen_digits",
+           "noise_for_digits", "diff_augment", "GAN", "build_dcgan", "check_noise",
+           "check_images", "save_checkpoint",
            "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
            "DCGAN_INFO"]
 
@@ -57,15 +63,66 @@ def article_discriminator() -> keras.Sequential:
     ], name="article_discriminator")
 
 
-def dcgan_generator(latent_dim: int = LATENT_DIM, width: int = 128) -> keras.Sequential:
+@keras.saving.register_keras_serializable(package="course_utils")
+class DigitChoice(keras.layers.Layer):
+    """The first ``classes`` noise numbers become a one-hot choice: the largest one wins.
+
+    Noise (N, latent_dim) -> (N, latent_dim): one-hot of the chosen digit, then the other
+    noise numbers unchanged. Each digit is chosen with probability 1/classes, and the rest
+    of the noise sets the digit's style.
+    """
+
+    def __init__(self, classes: int = 10, **kwargs):
+        super().__init__(**kwargs)
+        self.classes = classes
+
+    def call(self, noise):
+        choice = keras.ops.one_hot(keras.ops.argmax(noise[:, :self.classes], axis=1),
+                                   self.classes)
+        return keras.ops.concatenate([choice, noise[:, self.classes:]], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "classes": self.classes}
+
+
+def chosen_digits(noise, classes: int = 10) -> np.ndarray:
+    """The digit each noise vector asks a DigitChoice generator for: (N,) ints."""
+    return np.argmax(np.asarray(noise)[:, :classes], axis=1)
+
+
+def noise_for_digits(digits, latent_dim: int = LATENT_DIM, seed: int = 0,
+                     classes: int = 10) -> np.ndarray:
+    """Noise (N, latent_dim) that asks a DigitChoice generator for ``digits`` (N,) ints.
+
+    Ordinary Gaussian noise, with the largest of its first ``classes`` numbers swapped into
+    each digit's place: the style part keeps its distribution.
+    """
+    digits = np.asarray(digits)
+    if (digits.ndim != 1 or not np.issubdtype(digits.dtype, np.integer)
+            or not np.all((0 <= digits) & (digits < classes))):
+        raise ValueError(f"digits must be a 1-D array of ints in 0..{classes - 1}, "
+                         f"got {digits!r}")
+    noise = np.random.default_rng(seed).normal(size=(len(digits), latent_dim))
+    rows = np.arange(len(digits))
+    largest = np.argmax(noise[:, :classes], axis=1)
+    noise[rows, largest], noise[rows, digits] = noise[rows, digits], noise[rows, largest]
+    return noise.astype(np.float32)
+
+
+def dcgan_generator(latent_dim: int = LATENT_DIM, width: int = 128,
+                    classes: int = 0) -> keras.Sequential:
     """A DCGAN generator: noise (N, latent_dim) -> image (N, 28, 28, 1) in [0, 1].
 
     Noise is projected to a 7x7 map of ``width`` channels, then two transposed
     convolutions with stride 2 grow it to 14x14 and 28x28. Batch norm and leaky ReLU
     keep the gradients alive; the sigmoid puts pixels in [0, 1] like the data.
+    With ``classes`` > 0 the noise first goes through ``DigitChoice``: its first
+    ``classes`` numbers choose which digit to draw (train it with a conditional
+    discriminator, see dcgan_discriminator).
     """
     return keras.Sequential([
         keras.Input((latent_dim,)),
+        *([DigitChoice(classes)] if classes else []),
         keras.layers.Dense(7 * 7 * width, use_bias=False),
         keras.layers.BatchNormalization(),
         keras.layers.LeakyReLU(0.2),
@@ -77,23 +134,82 @@ def dcgan_generator(latent_dim: int = LATENT_DIM, width: int = 128) -> keras.Seq
     ], name="dcgan_generator")
 
 
-def dcgan_discriminator(width: int = 64, dropout_rate: float = 0.3) -> keras.Sequential:
+@keras.saving.register_keras_serializable(package="course_utils")
+class BatchSpread(keras.layers.Layer):
+    """Append one channel holding how much the batch's feature maps differ (Karras et al. 2018).
+
+    (N, H, W, C) -> (N, H, W, C + 1). A generator that draws the same digit again and again
+    makes this number small, so the discriminator can see a collapse that no single image
+    shows.
+    """
+
+    def call(self, features):
+        spread = keras.ops.mean(keras.ops.sqrt(keras.ops.var(features, axis=0) + 1e-8))
+        return keras.ops.concatenate(
+            [features, keras.ops.ones_like(features[..., :1]) * spread], axis=-1)
+
+
+def dcgan_discriminator(width: int = 64, dropout_rate: float = 0.3, depth: int = 2,
+                        classes: int = 0, batch_spread: bool = False) -> keras.Model:
     """A DCGAN discriminator: image (N, 28, 28, 1) -> logit of 'real' (N, 1).
 
-    Strided convolutions replace pooling; it returns a logit (no sigmoid), so the loss is
+    ``depth`` strided convolutions (2 or 3) replace pooling: 28x28 -> 14x14 -> 7x7 (-> 4x4),
+    doubling the channels each time from ``width``. A third one lets the last layer judge
+    the whole digit's shape, not only 10-pixel patches. ``batch_spread`` adds a BatchSpread
+    channel before the last convolution. It returns a logit (no sigmoid), so the loss is
     computed with from_logits=True, which is numerically safer.
+
+    With ``classes`` > 0 it is conditional: it reads (images, labels (N,) ints) and judges
+    "a real image of this digit", by adding to the logit the dot product of the features
+    with a learned vector per digit (a projection discriminator, Miyato & Koyama 2018).
     """
-    return keras.Sequential([
-        keras.Input((28, 28, 1)),
-        keras.layers.Conv2D(width, 4, strides=2, padding="same"),
-        keras.layers.LeakyReLU(0.2),
-        keras.layers.Dropout(dropout_rate),
-        keras.layers.Conv2D(2 * width, 4, strides=2, padding="same"),
-        keras.layers.LeakyReLU(0.2),
-        keras.layers.Dropout(dropout_rate),
-        keras.layers.Flatten(),
-        keras.layers.Dense(1),
-    ], name="dcgan_discriminator")
+    if depth not in (2, 3):
+        raise ValueError(f"depth must be 2 or 3 strided convolutions, got {depth!r}")
+    image = keras.Input((28, 28, 1), name="image")
+    features = image
+    for level in range(depth):
+        if batch_spread and level == depth - 1:
+            features = BatchSpread()(features)
+        features = keras.layers.Conv2D(width * 2 ** level, 4 if level < 2 else 3, strides=2,
+                                       padding="same")(features)
+        features = keras.layers.LeakyReLU(0.2)(features)
+        if dropout_rate:
+            features = keras.layers.Dropout(dropout_rate)(features)
+    features = keras.layers.Flatten()(features)
+    logit = keras.layers.Dense(1)(features)
+    if not classes:
+        return keras.Model(image, logit, name="dcgan_discriminator")
+    label = keras.Input((), dtype="int32", name="label")
+    digit_vector = keras.layers.Embedding(classes, features.shape[-1])(label)
+    logit = keras.layers.Add()([logit, keras.ops.sum(digit_vector * features, axis=1,
+                                                     keepdims=True)])
+    return keras.Model([image, label], logit, name="dcgan_discriminator")
+
+
+def diff_augment(images, seed_generator: keras.random.SeedGenerator, shift: int = 3,
+                 cutout: int = 8):
+    """Shift each image by up to ``shift`` pixels and blank a random ``cutout``-pixel square.
+
+    Differentiable augmentation (Zhao et al., 2020): the discriminator sees every image,
+    real or generated, through the same random changes, so with only a few thousand digits
+    it cannot win by memorising them, and the generator still learns unshifted, whole
+    digits because its gradients flow through the same operations.
+    images: (N, 28, 28, 1) tensor; returns a tensor of the same shape.
+    """
+    batch = tf.shape(images)[0]
+    height, width = images.shape[1], images.shape[2]
+    padded = tf.pad(images, [[0, 0], [shift, shift], [shift, shift], [0, 0]])
+    offsets = keras.random.randint((2, batch), 0, 2 * shift + 1, seed=seed_generator,
+                                   dtype="int32")
+    rows = offsets[0][:, None] + tf.range(height)[None, :]
+    columns = offsets[1][:, None] + tf.range(width)[None, :]
+    shifted = tf.gather(tf.gather(padded, rows, axis=1, batch_dims=1), columns, axis=2,
+                        batch_dims=1)
+    centres = keras.random.randint((2, batch), 0, height, seed=seed_generator, dtype="int32")
+    inside_rows = tf.abs(tf.range(height)[None, :] - centres[0][:, None]) < cutout // 2
+    inside_columns = tf.abs(tf.range(width)[None, :] - centres[1][:, None]) < cutout // 2
+    hole = tf.logical_and(inside_rows[:, :, None], inside_columns[:, None, :])
+    return shifted * tf.cast(tf.logical_not(hole), shifted.dtype)[..., None]
 
 
 def check_noise(noise: np.ndarray, latent_dim: int) -> np.ndarray:
@@ -129,18 +245,32 @@ class GAN(keras.Model):
     Each ``train_step`` makes one discriminator step (real images labelled
     ``1 - label_smoothing``, generated ones 0) then one generator step (generated images
     labelled 1: the non-saturating loss). ``from_logits`` says whether the discriminator
-    returns logits (the DCGAN) or probabilities (the article's model).
+    returns logits (the DCGAN) or probabilities (the article's model). With
+    ``augment=True`` the discriminator sees every image during training through
+    ``diff_augment`` (shifted, with a square cut out).
+
+    With ``classes`` > 0 the game is conditional: the generator chooses its digit from the
+    noise (DigitChoice) and the discriminator reads (images, labels). Real images come with
+    their true labels, generated ones with the digit their noise chose, so the generator is
+    rewarded only for drawing the digit it was asked for.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model,
                  latent_dim: int = LATENT_DIM, label_smoothing: float = 0.1,
-                 from_logits: bool = True, seed: int = 0, **kwargs):
+                 from_logits: bool = True, seed: int = 0, augment: bool = False,
+                 classes: int = 0, **kwargs):
         super().__init__(**kwargs)
         if not 0.0 <= label_smoothing < 0.5:
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
-        if generator.output_shape[1:] != discriminator.input_shape[1:]:
+        reads = discriminator.input_shape
+        if bool(classes) != isinstance(reads, list):
+            raise ValueError(f"classes={classes} needs a discriminator that reads "
+                             f"{'(images, labels)' if classes else 'images only'}: build it "
+                             f"with dcgan_discriminator(classes={classes})")
+        reads = reads[0] if classes else reads
+        if generator.output_shape[1:] != reads[1:]:
             raise ValueError(f"the generator makes {generator.output_shape[1:]} but the "
-                             f"discriminator reads {discriminator.input_shape[1:]}")
+                             f"discriminator reads {reads[1:]}")
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
@@ -148,6 +278,33 @@ class GAN(keras.Model):
         self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=from_logits)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.image_shape = tuple(generator.output_shape[1:])
+        self.augment = augment
+        self.classes = classes
+        if augment and self.image_shape != (28, 28, 1):
+            raise ValueError(f"augment=True shifts (28, 28, 1) images, the generator makes "
+                             f"{self.image_shape}: use the DCGAN or augment=False")
+
+    def discriminate(self, images, labels=None, training: bool = False):
+        """The discriminator's output, on augmented images when training with augment=True.
+
+        labels: (N,) ints, required when the game is conditional (classes > 0).
+        """
+        if self.augment and training:
+            images = diff_augment(images, self.seed_generator)
+        if not self.classes:
+            return self.discriminator(images, training=training)
+        if labels is None:
+            raise ValueError(f"this GAN is conditional (classes={self.classes}): pass the "
+                             "real images' labels too, e.g. train_batch(images, labels)")
+        return self.discriminator([keras.ops.convert_to_tensor(images, "float32"),
+                                   keras.ops.convert_to_tensor(labels, "int32")],
+                                  training=training)
+
+    def _chosen(self, noise):
+        """The digits the noise asks for (conditional game), or None."""
+        if not self.classes:
+            return None
+        return keras.ops.cast(keras.ops.argmax(noise[:, :self.classes], axis=1), "int32")
 
     def compile(self, d_optimizer: keras.optimizers.Optimizer,
                 g_optimizer: keras.optimizers.Optimizer, **kwargs) -> None:
@@ -162,25 +319,25 @@ class GAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-    def discriminator_loss(self, real_images, noise, training: bool = False):
+    def discriminator_loss(self, real_images, noise, training: bool = False, labels=None):
         """Binary cross-entropy of D on real images (smoothed label) and generated ones (0)."""
         fake_images = self.generator(noise, training=training)
-        real_output = self.discriminator(real_images, training=training)
-        fake_output = self.discriminator(fake_images, training=training)
+        real_output = self.discriminate(real_images, labels, training=training)
+        fake_output = self.discriminate(fake_images, self._chosen(noise), training=training)
         real_labels = tf.fill(tf.shape(real_output), 1.0 - self.label_smoothing)
         return (self.loss_fn(real_labels, real_output)
                 + self.loss_fn(tf.zeros_like(fake_output), fake_output))
 
     def generator_loss(self, noise, training: bool = False):
         """Binary cross-entropy of D on generated images labelled 1 (non-saturating)."""
-        fake_output = self.discriminator(self.generator(noise, training=training),
-                                         training=training)
+        fake_output = self.discriminate(self.generator(noise, training=training),
+                                        self._chosen(noise), training=training)
         return self.loss_fn(tf.ones_like(fake_output), fake_output)
 
-    def discriminator_step(self, real_images, noise):
+    def discriminator_step(self, real_images, noise, labels=None):
         """One optimizer step on the discriminator only; returns the loss before the step."""
         with tf.GradientTape() as tape:
-            loss = self.discriminator_loss(real_images, noise, training=True)
+            loss = self.discriminator_loss(real_images, noise, training=True, labels=labels)
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss
@@ -195,17 +352,30 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real_images = data[0] if isinstance(data, tuple) else data  # fit() may pass (x, y, w)
+        labels = data[1] if isinstance(data, tuple) and len(data) > 1 else None
         batch_size = tf.shape(real_images)[0]
         noise = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
-        d_loss = self.discriminator_step(real_images, noise)
+        d_loss = self.discriminator_step(real_images, noise, labels)
         noise = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         g_loss = self.generator_step(noise)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
-    def train_batch(self, real_images: np.ndarray) -> dict[str, float]:
-        """Check a batch of real images, then play one round; returns both losses."""
+    def train_batch(self, real_images: np.ndarray, labels: np.ndarray | None = None
+                    ) -> dict[str, float]:
+        """Check a batch of real images (and their labels, if conditional), then play one
+        round; returns both losses."""
         real_images = check_images(real_images, self.image_shape)
-        logs = self.train_on_batch(real_images, return_dict=True)
+        if bool(self.classes) != (labels is not None):
+            raise ValueError(f"this GAN {'is' if self.classes else 'is not'} conditional: "
+                             f"call train_batch(images{', labels' if self.classes else ''})")
+        if labels is not None:
+            labels = np.asarray(labels)
+            if labels.shape != (len(real_images),) or not np.all(
+                    (labels >= 0) & (labels < self.classes)):
+                raise ValueError(f"labels must be {len(real_images)} ints in "
+                                 f"0..{self.classes - 1}, one per image")
+            labels = labels.astype(np.int32)
+        logs = self.train_on_batch(real_images, labels, return_dict=True)
         return {name: float(value) for name, value in logs.items()}
 
     def sample(self, noise: np.ndarray) -> np.ndarray:
@@ -216,6 +386,26 @@ class GAN(keras.Model):
 
     def call(self, noise, training: bool = False):
         return self.generator(noise, training=training)
+
+
+def build_dcgan(settings: dict) -> GAN:
+    """The DCGAN game as a checkpoint's settings describe it, compiled with Adam (beta_1 0.5).
+
+    settings: the "settings" of dcgan_info() (what tools/train_dcgan.py records), e.g.
+    ``build_dcgan(dcgan_info()["settings"])`` plays the game the shipped generator won.
+    """
+    classes = settings.get("classes", 0)
+    model = GAN(dcgan_generator(settings["latent_dim"], settings["generator_width"], classes),
+                dcgan_discriminator(settings["discriminator_width"],
+                                    settings.get("dropout_rate", 0.3),
+                                    settings.get("discriminator_depth", 2), classes,
+                                    settings.get("batch_spread", False)),
+                latent_dim=settings["latent_dim"], label_smoothing=settings["label_smoothing"],
+                from_logits=True, seed=settings["seed"], augment=settings.get("augment", False),
+                classes=settings.get("classes", 0))
+    model.compile(d_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5))
+    return model
 
 
 def _state(gan: GAN) -> dict[str, list]:
@@ -289,6 +479,7 @@ def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
         raise FileNotFoundError(f"no weights at {weights}: run "
                                 "`python tools/train_dcgan.py` in the course folder")
     settings = dcgan_info(info)["settings"]
-    generator = dcgan_generator(settings["latent_dim"], settings["generator_width"])
+    generator = dcgan_generator(settings["latent_dim"], settings["generator_width"],
+                                settings.get("classes", 0))
     generator.load_weights(str(weights))
     return generator
