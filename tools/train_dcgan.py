@@ -13,6 +13,7 @@ settings and measured scores to dcgan_generator.json, judged by the course's dig
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 import course_utils  # noqa: E402  (sets TensorFlow's quiet defaults first)
 from course_utils import data, quality  # noqa: E402
@@ -33,32 +35,34 @@ SCORE_SAMPLES = 2000
 SCORE_SEED = 1234
 
 
-def build(settings: dict) -> gan.GAN:
-    """The GAN as the checkpoint's settings describe it, compiled."""
-    import keras
-
-    model = gan.GAN(gan.dcgan_generator(settings["latent_dim"], settings["generator_width"]),
-                    gan.dcgan_discriminator(settings["discriminator_width"]),
-                    latent_dim=settings["latent_dim"],
-                    label_smoothing=settings["label_smoothing"], from_logits=True,
-                    seed=settings["seed"])
-    model.compile(
-        d_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5))
-    return model
-
-
-def score(generator, settings: dict) -> dict:
-    """The judge's scores for SCORE_SAMPLES generated digits, and real-vs-real for scale."""
+@functools.cache
+def _judge():
     from course_utils.models import digits
 
-    judge = digits.load_digit_classifier()
+    return digits.load_digit_classifier()
+
+
+def score(generator, settings: dict, real: bool = True) -> dict:
+    """The judge's scores for SCORE_SAMPLES generated digits, and real-vs-real for scale.
+
+    With real=False only the confident share and the classes covered (a quick progress check).
+    """
+    from course_utils.models import digits
+
+    judge = _judge()
     (x_train, _), (x_test, _) = data.load_digits()
     noise = np.random.default_rng(SCORE_SEED).normal(
         size=(SCORE_SAMPLES, settings["latent_dim"])).astype(np.float32)
     samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
                               for i in range(0, len(noise), 500)])
     generated = quality.digit_scores(samples, judge)
+    if not real:
+        return {"conf90": generated["conf90"], "classes_covered": generated["classes_covered"]}
+    chosen = {}
+    if settings.get("classes"):
+        judged = digits.digit_probabilities(judge, samples).argmax(axis=1)
+        chosen = {"judged_as_chosen": round(float(np.mean(
+            judged == gan.chosen_digits(noise, settings["classes"]))), 4)}
     real = quality.digit_scores(x_test, judge)
     test_features = digits.digit_features(judge, x_test)
     return {
@@ -72,6 +76,7 @@ def score(generator, settings: dict) -> dict:
         "real_test_classes_covered": round(real["classes_covered"], 3),
         "real_train_to_test_frechet": round(quality.frechet_distance(
             digits.digit_features(judge, x_train[:1000]), test_features), 3),
+        **chosen,
     }
 
 
@@ -92,7 +97,20 @@ def _save_average(path: Path, step: int, average: list[np.ndarray]) -> None:
     os.replace(temporary, path)
 
 
-def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, list[np.ndarray] | None, float]:
+def _progress_scores(generator, average: list[np.ndarray] | None, settings: dict) -> str:
+    """The judge's confident share and classes covered now, for the weights and their average."""
+    scores = score(generator, settings, real=False)
+    line = f" | conf90 {scores['conf90']:.3f}, classes {scores['classes_covered']:.2f}"
+    if average is not None:
+        current = generator.get_weights()
+        generator.set_weights(average)
+        scores = score(generator, settings, real=False)
+        generator.set_weights(current)
+        line += f" | averaged {scores['conf90']:.3f}, {scores['classes_covered']:.2f}"
+    return line
+
+
+def train(settings: dict, state_dir: Path, score_every: int = 0) -> tuple[gan.GAN, list[np.ndarray] | None, float]:
     """Play the game for settings["epochs"] epochs, resuming from ``state_dir`` if it can.
 
     From epoch settings["average_from_epoch"] on, an exponential moving average of the
@@ -100,56 +118,83 @@ def train(settings: dict, state_dir: Path) -> tuple[gan.GAN, list[np.ndarray] | 
     weights keep orbiting the equilibrium, and their average draws cleaner digits.
     """
     course_utils.set_seed(settings["seed"])
-    (x_train, _), _ = data.load_digits()
+    (x_train, y_train), _ = data.load_digits()
     x_train = gan.check_images(x_train)
-    model = build(settings)
+    y_train = y_train.astype(np.int32) if settings.get("classes") else None
+    model = gan.build_dcgan(settings)
     info = gan.restore_checkpoint(model, str(state_dir))
     start_epoch, seconds = info["step"], info.get("seconds", 0.0)
     history = info.get("history", [])
     if start_epoch:
         print(f"resuming after epoch {start_epoch} ({seconds:.0f} s of training so far)")
+    state_dir.mkdir(parents=True, exist_ok=True)
     average_path = state_dir / "average.npz"
     average = _load_average(average_path, start_epoch)
     decay = settings["average_decay"]
+    weights = model.generator.weights
+    averaged = None if average is None else [tf.Variable(value) for value in average]
+
+    @tf.function
+    def update_average():
+        for mean, weight in zip(averaged, weights, strict=True):
+            mean.assign(decay * mean + (1.0 - decay) * weight)
+
     batch_size = settings["batch_size"]
     for epoch in range(start_epoch, settings["epochs"]):
         began = time.perf_counter()
         order = np.random.default_rng([settings["seed"], epoch]).permutation(len(x_train))
-        if epoch >= settings["average_from_epoch"] and average is None:
-            average = model.generator.get_weights()
+        if epoch >= settings["average_from_epoch"] and averaged is None:
+            averaged = [tf.Variable(weight) for weight in weights]
         losses = []
         for start in range(0, len(order) - batch_size + 1, batch_size):  # whole batches only
-            logs = model.train_on_batch(x_train[order[start:start + batch_size]],
+            batch = order[start:start + batch_size]
+            logs = model.train_on_batch(x_train[batch],
+                                        None if y_train is None else y_train[batch],
                                         return_dict=True)
             losses.append((float(logs["d_loss"]), float(logs["g_loss"])))
-            if average is not None:
-                for mean, weight in zip(average, model.generator.get_weights(), strict=True):
-                    mean *= decay
-                    mean += (1.0 - decay) * weight
+            if averaged is not None:
+                update_average()
         seconds += time.perf_counter() - began
         d_loss, g_loss = np.mean(losses, axis=0)
         history.append([round(float(d_loss), 4), round(float(g_loss), 4)])
+        average = None if averaged is None else [mean.numpy() for mean in averaged]
         if average is not None:
             _save_average(average_path, epoch + 1, average)
         gan.save_checkpoint(model, str(state_dir), epoch + 1, seconds=seconds, history=history)
         if (epoch + 1) % 5 == 0:
             model.generator.save_weights(
                 str(state_dir / f"generator_epoch{epoch + 1:03d}.weights.h5"))
-        print(f"epoch {epoch + 1}/{settings['epochs']}: d_loss {d_loss:.3f}, "
-              f"g_loss {g_loss:.3f}, {seconds:.0f} s", flush=True)
+        line = (f"epoch {epoch + 1}/{settings['epochs']}: d_loss {d_loss:.3f}, "
+                f"g_loss {g_loss:.3f}, {seconds:.0f} s")
+        if score_every and (epoch + 1) % score_every == 0:
+            line += _progress_scores(model.generator, average, settings)
+        print(line, flush=True)
     return model, average, seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--average-from-epoch", type=int, default=40,
+    parser.add_argument("--average-from-epoch", type=int, default=50,
                         help="ship a moving average of the generator's weights from this epoch")
     parser.add_argument("--average-decay", type=float, default=0.999)
+    parser.add_argument("--generator-width", type=int, default=128)
+    parser.add_argument("--discriminator-width", type=int, default=64)
+    parser.add_argument("--discriminator-depth", type=int, default=3, choices=(2, 3))
+    parser.add_argument("--dropout-rate", type=float, default=0.0)
+    parser.add_argument("--classes", type=int, default=10,
+                        help="the noise chooses one of this many digits and the discriminator "
+                             "is told which (0: an unconditional DCGAN)")
+    parser.add_argument("--no-batch-spread", dest="batch_spread", action="store_false",
+                        help="no BatchSpread channel in the discriminator")
+    parser.add_argument("--no-augment", dest="augment", action="store_false",
+                        help="show the discriminator the digits as they are (no diff_augment)")
+    parser.add_argument("--score-every", type=int, default=10,
+                        help="print the judge's scores every this many epochs (0: never)")
     parser.add_argument("--state-dir", type=Path, default=ROOT / "checkpoints" / "partial" / "dcgan",
                         help="where the resumable training state is kept")
     parser.add_argument("--out", type=Path, default=OUT,
@@ -162,18 +207,21 @@ def main() -> None:
     if args.score_only:
         description = json.loads(json_path.read_text(encoding="utf-8"))
         settings = description["settings"]
-        generator = gan.dcgan_generator(settings["latent_dim"], settings["generator_width"])
-        generator.load_weights(str(weights_path))
+        generator = gan.load_dcgan_generator(weights_path, json_path)
         seconds = description["training_seconds"]
         raw_scores = description.get("scores_without_average")
     else:
-        settings = {"latent_dim": gan.LATENT_DIM, "generator_width": 128,
-                    "discriminator_width": 64, "epochs": args.epochs,
+        settings = {"latent_dim": gan.LATENT_DIM, "generator_width": args.generator_width,
+                    "discriminator_width": args.discriminator_width,
+                    "discriminator_depth": args.discriminator_depth,
+                    "dropout_rate": args.dropout_rate, "augment": args.augment,
+                    "classes": args.classes, "batch_spread": args.batch_spread,
+                    "epochs": args.epochs,
                     "batch_size": args.batch_size, "learning_rate": args.learning_rate,
                     "label_smoothing": args.label_smoothing, "seed": args.seed,
                     "train_digits": 4000, "average_from_epoch": args.average_from_epoch,
                     "average_decay": args.average_decay}
-        model, average, seconds = train(settings, args.state_dir)
+        model, average, seconds = train(settings, args.state_dir, args.score_every)
         generator = model.generator
         raw_scores = score(generator, settings) if average is not None else None
         if average is not None:
