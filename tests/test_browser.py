@@ -147,6 +147,8 @@ def _wait_until_still(page, cell, seconds: float = 1.5, timeout: float = 60) -> 
 
 
 def _move_slider_until_the_figure_changes(page, cell) -> tuple[bytes, bytes]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     image = cell.locator("img.widget-image").first
     image.scroll_into_view_if_needed()
     before_src, before_png = image.get_attribute("src"), image.screenshot()
@@ -159,7 +161,7 @@ def _move_slider_until_the_figure_changes(page, cell) -> tuple[bytes, bytes]:
             page.wait_for_function(
                 "([img, src]) => img.getAttribute('src') !== src",
                 arg=[image.element_handle(), before_src], timeout=15_000, polling=100)
-        except Exception:  # noqa: BLE001 - try the other direction, then fail below
+        except PlaywrightTimeout:  # try the other direction, then fail below
             continue
         time.sleep(0.3)  # let the new image finish decoding before the screenshot
         return before_png, image.screenshot()
