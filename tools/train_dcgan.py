@@ -2,6 +2,9 @@
 
     python tools/train_dcgan.py                 train (resumes an interrupted run), then score
     python tools/train_dcgan.py --score-only    re-measure the shipped generator's scores
+    python tools/train_dcgan.py --classes 0 --state-dir /tmp/plain --out /tmp/plain
+                                                the same game without the digit choice,
+                                                written elsewhere, for comparison
 
 Everything is seeded: the same machine and library versions give the same generator.
 After every epoch the whole game (both networks, both optimizers, the noise state) is
@@ -110,7 +113,8 @@ def _progress_scores(generator, average: list[np.ndarray] | None, settings: dict
     return line
 
 
-def train(settings: dict, state_dir: Path, score_every: int = 0) -> tuple[gan.GAN, list[np.ndarray] | None, float]:
+def train(settings: dict, state_dir: Path, score_every: int = 0
+          ) -> tuple[gan.GAN, list[np.ndarray] | None, float]:
     """Play the game for settings["epochs"] epochs, resuming from ``state_dir`` if it can.
 
     From epoch settings["average_from_epoch"] on, an exponential moving average of the
