@@ -204,6 +204,13 @@ def _kernel_python(results: dict[str, Any]) -> str:
     return ", ".join(sorted(python for python in pythons if python)) or "not started"
 
 
+def _load_verdict(machine: dict) -> str:
+    """Whether other work shared the machine during the run, from its load averages."""
+    if max(machine["load_start"], machine["load_end"]) > machine["cpu_count"]:
+        return "above the core count, other work slowed the run down: compare CPU seconds"
+    return "within the core count: a quiet machine"
+
+
 def markdown(results: dict[str, Any]) -> str:
     """BENCHMARKS.md: machine, versions, date, and every figure against its budget."""
     machine, versions = results["machine"], results["versions"]
@@ -219,8 +226,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"- CPU: {machine['cpu_model']}, {machine['cpu_count']} cores",
         f"- memory: {machine['memory_gib']:.1f} GiB; {machine['platform']}",
         f"- load average (1 min) at start and end: {machine['load_start']:.2f}, "
-        f"{machine['load_end']:.2f} (above the core count, other work slowed the run down: "
-        "compare CPU seconds)",
+        f"{machine['load_end']:.2f} ({_load_verdict(machine)})",
         f"- kernel: `{_kernel_python(results)}`",
         "- versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()),
         "",

@@ -172,3 +172,15 @@ def test_every_explorer_of_the_package_is_expected_to_publish_its_latency():
                                                                              "kernel"]))
     assert "| `explore.threshold.median_ms` | 12 | <= 100 | within | 00_start_here |" in text
     assert "| `explore.kernel.p95_ms` | - | <= 100 | not measured |  |" in text
+
+
+@pytest.mark.parametrize("load, verdict", [(0.9, "within the core count"),
+                                           (3.5, "above the core count")])
+def test_the_report_says_whether_the_machine_was_busy(load, verdict):
+    entry = {"status": "ok", "seconds": 10.0, "peak_mib": 100.0, "figures": {},
+             "error": None, "binder": None}
+    assembled = run.assemble({"00_start_here": entry}, None, load)
+    assembled["machine"].update(cpu_count=2, load_start=load, load_end=load)
+    text = report.markdown(assembled)
+    line = next(line for line in text.splitlines() if line.startswith("- load average"))
+    assert verdict in line, line
