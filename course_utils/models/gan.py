@@ -67,6 +67,8 @@ def article_discriminator() -> keras.Sequential:
 class DigitChoice(keras.layers.Layer):
     """The first ``classes`` noise numbers become a one-hot choice: the largest one wins.
 
+    The first layer of lesson 08's shipped DCGAN generator.
+
     Noise (N, latent_dim) -> (N, latent_dim): one-hot of the chosen digit, then the other
     noise numbers unchanged. Each digit is chosen with probability 1/classes, and the rest
     of the noise sets the digit's style.
@@ -85,13 +87,13 @@ class DigitChoice(keras.layers.Layer):
         return {**super().get_config(), "classes": self.classes}
 
 
-def chosen_digits(noise, classes: int = 10) -> np.ndarray:
-    """The digit each noise vector asks a DigitChoice generator for: (N,) ints."""
+def chosen_digits(noise: np.ndarray, classes: int = 10) -> np.ndarray:
+    """The digit each noise vector (N, latent_dim) asks a DigitChoice generator for: (N,) ints."""
     return np.argmax(np.asarray(noise)[:, :classes], axis=1)
 
 
-def noise_for_digits(digits, latent_dim: int = LATENT_DIM, seed: int = 0,
-                     classes: int = 10) -> np.ndarray:
+def noise_for_digits(digits: np.ndarray | list[int], latent_dim: int = LATENT_DIM,
+                     seed: int = 0, classes: int = 10) -> np.ndarray:
     """Noise (N, latent_dim) that asks a DigitChoice generator for ``digits`` (N,) ints.
 
     Ordinary Gaussian noise, with the largest of its first ``classes`` numbers swapped into
@@ -138,9 +140,9 @@ def dcgan_generator(latent_dim: int = LATENT_DIM, width: int = 128,
 class BatchSpread(keras.layers.Layer):
     """Append one channel holding how much the batch's feature maps differ (Karras et al. 2018).
 
-    (N, H, W, C) -> (N, H, W, C + 1). A generator that draws the same digit again and again
+    (N, H, W, C) -> (N, H, W, C + 1). A generator that draws the same image again and again
     makes this number small, so the discriminator can see a collapse that no single image
-    shows.
+    shows. Used by lesson 08's shipped DCGAN.
     """
 
     def call(self, features):
@@ -154,8 +156,8 @@ def dcgan_discriminator(width: int = 64, dropout_rate: float = 0.3, depth: int =
     """A DCGAN discriminator: image (N, 28, 28, 1) -> logit of 'real' (N, 1).
 
     ``depth`` strided convolutions (2 or 3) replace pooling: 28x28 -> 14x14 -> 7x7 (-> 4x4),
-    doubling the channels each time from ``width``. A third one lets the last layer judge
-    the whole digit's shape, not only 10-pixel patches. ``batch_spread`` adds a BatchSpread
+    doubling the channels each time from ``width``. A third one widens what each feature
+    sees from 10 to 18 pixels, most of a digit. ``batch_spread`` adds a BatchSpread
     channel before the last convolution. It returns a logit (no sigmoid), so the loss is
     computed with from_logits=True, which is numerically safer.
 
@@ -186,16 +188,22 @@ def dcgan_discriminator(width: int = 64, dropout_rate: float = 0.3, depth: int =
     return keras.Model([image, label], logit, name="dcgan_discriminator")
 
 
-def diff_augment(images, seed_generator: keras.random.SeedGenerator, shift: int = 3,
-                 cutout: int = 8):
-    """Shift each image by up to ``shift`` pixels and blank a random ``cutout``-pixel square.
+def diff_augment(images: tf.Tensor, seed_generator: keras.random.SeedGenerator,
+                 shift: int = 3, cutout: int = 7) -> tf.Tensor:
+    """Shift each image by up to ``shift`` pixels and blank a ``cutout`` x ``cutout`` square.
 
-    Differentiable augmentation (Zhao et al., 2020): the discriminator sees every image,
-    real or generated, through the same random changes, so with only a few thousand digits
-    it cannot win by memorising them, and the generator still learns unshifted, whole
-    digits because its gradients flow through the same operations.
-    images: (N, 28, 28, 1) tensor; returns a tensor of the same shape.
+    Differentiable augmentation (Zhao et al., 2020; lesson 08): the discriminator sees every
+    image, real or generated, through the same kind of random changes (each image its own
+    shift and square), so with only a few thousand digits it cannot win by memorising them,
+    and the generator still learns unshifted, whole digits because its gradients flow
+    through the same operations. The square's centre is any pixel, so near the border only
+    part of it falls on the image.
+    images: (N, 28, 28, 1) tensor; cutout: an odd side length. Returns a tensor of the same
+    shape.
     """
+    if cutout % 2 != 1:
+        raise ValueError(f"cutout must be an odd side length (the square is centred on a "
+                         f"pixel), got {cutout!r}")
     batch = tf.shape(images)[0]
     height, width = images.shape[1], images.shape[2]
     padded = tf.pad(images, [[0, 0], [shift, shift], [shift, shift], [0, 0]])
@@ -206,8 +214,8 @@ def diff_augment(images, seed_generator: keras.random.SeedGenerator, shift: int 
     shifted = tf.gather(tf.gather(padded, rows, axis=1, batch_dims=1), columns, axis=2,
                         batch_dims=1)
     centres = keras.random.randint((2, batch), 0, height, seed=seed_generator, dtype="int32")
-    inside_rows = tf.abs(tf.range(height)[None, :] - centres[0][:, None]) < cutout // 2
-    inside_columns = tf.abs(tf.range(width)[None, :] - centres[1][:, None]) < cutout // 2
+    inside_rows = tf.abs(tf.range(height)[None, :] - centres[0][:, None]) <= cutout // 2
+    inside_columns = tf.abs(tf.range(width)[None, :] - centres[1][:, None]) <= cutout // 2
     hole = tf.logical_and(inside_rows[:, :, None], inside_columns[:, None, :])
     return shifted * tf.cast(tf.logical_not(hole), shifted.dtype)[..., None]
 
@@ -266,7 +274,12 @@ class GAN(keras.Model):
         if bool(classes) != isinstance(reads, list):
             raise ValueError(f"classes={classes} needs a discriminator that reads "
                              f"{'(images, labels)' if classes else 'images only'}: build it "
-                             f"with dcgan_discriminator(classes={classes})")
+                             f"with dcgan_discriminator(classes={classes}), or pass the "
+                             f"GAN the classes its discriminator was built with")
+        if classes and not any(isinstance(layer, DigitChoice) and layer.classes == classes
+                               for layer in generator.layers):
+            raise ValueError(f"classes={classes} needs a generator whose noise chooses the "
+                             f"digit: build it with dcgan_generator(classes={classes})")
         reads = reads[0] if classes else reads
         if generator.output_shape[1:] != reads[1:]:
             raise ValueError(f"the generator makes {generator.output_shape[1:]} but the "
@@ -284,7 +297,8 @@ class GAN(keras.Model):
             raise ValueError(f"augment=True shifts (28, 28, 1) images, the generator makes "
                              f"{self.image_shape}: use the DCGAN or augment=False")
 
-    def discriminate(self, images, labels=None, training: bool = False):
+    def discriminate(self, images: tf.Tensor, labels: tf.Tensor | None = None,
+                     training: bool = False) -> tf.Tensor:
         """The discriminator's output, on augmented images when training with augment=True.
 
         labels: (N,) ints, required when the game is conditional (classes > 0).
@@ -294,8 +308,9 @@ class GAN(keras.Model):
         if not self.classes:
             return self.discriminator(images, training=training)
         if labels is None:
-            raise ValueError(f"this GAN is conditional (classes={self.classes}): pass the "
-                             "real images' labels too, e.g. train_batch(images, labels)")
+            raise ValueError(f"this GAN is conditional (classes={self.classes}): the "
+                             "discriminator needs the real images' labels too, e.g. "
+                             "train_batch(images, labels) or fit(images, labels)")
         return self.discriminator([keras.ops.convert_to_tensor(images, "float32"),
                                    keras.ops.convert_to_tensor(labels, "int32")],
                                   training=training)
@@ -370,10 +385,14 @@ class GAN(keras.Model):
                              f"call train_batch(images{', labels' if self.classes else ''})")
         if labels is not None:
             labels = np.asarray(labels)
-            if labels.shape != (len(real_images),) or not np.all(
-                    (labels >= 0) & (labels < self.classes)):
+            if (labels.shape != (len(real_images),)
+                    or not np.issubdtype(labels.dtype, np.integer)
+                    or not np.all((labels >= 0) & (labels < self.classes))):
                 raise ValueError(f"labels must be {len(real_images)} ints in "
-                                 f"0..{self.classes - 1}, one per image")
+                                 f"0..{self.classes - 1}, one per image; got "
+                                 f"{labels.dtype} of shape {labels.shape}, values "
+                                 f"{labels.min() if labels.size else '-'}.."
+                                 f"{labels.max() if labels.size else '-'}")
             labels = labels.astype(np.int32)
         logs = self.train_on_batch(real_images, labels, return_dict=True)
         return {name: float(value) for name, value in logs.items()}
@@ -402,7 +421,7 @@ def build_dcgan(settings: dict) -> GAN:
                                     settings.get("batch_spread", False)),
                 latent_dim=settings["latent_dim"], label_smoothing=settings["label_smoothing"],
                 from_logits=True, seed=settings["seed"], augment=settings.get("augment", False),
-                classes=settings.get("classes", 0))
+                classes=classes)
     model.compile(d_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5),
                   g_optimizer=keras.optimizers.Adam(settings["learning_rate"], beta_1=0.5))
     return model
