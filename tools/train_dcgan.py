@@ -66,7 +66,7 @@ def score(generator, settings: dict, real: bool = True) -> dict:
         judged = digits.digit_probabilities(judge, samples).argmax(axis=1)
         chosen = {"judged_as_chosen": round(float(np.mean(
             judged == gan.chosen_digits(noise, settings["classes"]))), 4)}
-    real = quality.digit_scores(x_test, judge)
+    real_scores = quality.digit_scores(x_test, judge)
     test_features = digits.digit_features(judge, x_test)
     return {
         "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
@@ -75,29 +75,54 @@ def score(generator, settings: dict, real: bool = True) -> dict:
         "class_histogram": [int(n) for n in generated["histogram"]],
         "frechet_to_test": round(quality.frechet_distance(
             digits.digit_features(judge, samples), test_features), 3),
-        "real_test_conf90": round(real["conf90"], 4),
-        "real_test_classes_covered": round(real["classes_covered"], 3),
+        "real_test_conf90": round(real_scores["conf90"], 4),
+        "real_test_classes_covered": round(real_scores["classes_covered"], 3),
         "real_train_to_test_frechet": round(quality.frechet_distance(
             digits.digit_features(judge, x_train[:1000]), test_features), 3),
         **chosen,
     }
 
 
-def _load_average(path: Path, step: int) -> list[np.ndarray] | None:
+def _average_path(state_dir: Path, step: int) -> Path:
+    return state_dir / f"average_epoch{step:03d}.npz"
+
+
+def _load_average(state_dir: Path, step: int) -> list[np.ndarray] | None:
     """The running average of the generator's weights saved with checkpoint ``step``."""
+    path = _average_path(state_dir, step)
     if not path.exists():
         return None
     with np.load(path) as arrays:
-        if int(arrays["step"]) != step:
-            raise ValueError(f"{path} belongs to epoch {int(arrays['step'])}, the checkpoint "
-                             f"to epoch {step}: delete the state directory to start over")
-        return [arrays[f"weight/{index}"] for index in range(len(arrays.files) - 1)]
+        return [arrays[f"weight/{index}"] for index in range(len(arrays.files))]
 
 
-def _save_average(path: Path, step: int, average: list[np.ndarray]) -> None:
+def _save_average(state_dir: Path, step: int, average: list[np.ndarray]) -> None:
+    """Save the average next to checkpoint ``step``; older averages go once it is saved."""
+    path = _average_path(state_dir, step)
     temporary = path.with_suffix(".tmp.npz")
-    np.savez(temporary, step=step, **{f"weight/{i}": w for i, w in enumerate(average)})
+    np.savez(temporary, **{f"weight/{i}": w for i, w in enumerate(average)})
     os.replace(temporary, path)
+
+
+def _drop_older_averages(state_dir: Path, step: int) -> None:
+    for path in state_dir.glob("average_epoch*.npz"):
+        if path != _average_path(state_dir, step):
+            path.unlink()
+
+
+def _check_same_game(info: dict, settings: dict, state_dir: Path) -> None:
+    """Refuse to resume a run that was started with other settings (epochs may grow)."""
+    saved = info.get("settings")
+    if saved is None:
+        return
+    differ = sorted(key for key in set(saved) | set(settings)
+                    if key != "epochs" and saved.get(key) != settings.get(key))
+    if differ:
+        changes = ", ".join(f"{key}: {saved.get(key)!r} -> {settings.get(key)!r}"
+                            for key in differ)
+        raise SystemExit(f"{state_dir} holds a run with other settings ({changes}): run with "
+                         "the same options to resume it, or pass another --state-dir to "
+                         "start a new run")
 
 
 def _progress_scores(generator, average: list[np.ndarray] | None, settings: dict) -> str:
@@ -127,13 +152,16 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
     y_train = y_train.astype(np.int32) if settings.get("classes") else None
     model = gan.build_dcgan(settings)
     info = gan.restore_checkpoint(model, str(state_dir))
+    _check_same_game(info, settings, state_dir)
     start_epoch, seconds = info["step"], info.get("seconds", 0.0)
     history = info.get("history", [])
     if start_epoch:
         print(f"resuming after epoch {start_epoch} ({seconds:.0f} s of training so far)")
     state_dir.mkdir(parents=True, exist_ok=True)
-    average_path = state_dir / "average.npz"
-    average = _load_average(average_path, start_epoch)
+    average = _load_average(state_dir, start_epoch)
+    if average is None and start_epoch > settings["average_from_epoch"]:
+        print(f"no average of the weights saved with epoch {start_epoch}: averaging starts "
+              "again from here")
     decay = settings["average_decay"]
     weights = model.generator.weights
     averaged = None if average is None else [tf.Variable(value) for value in average]
@@ -163,8 +191,10 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
         history.append([round(float(d_loss), 4), round(float(g_loss), 4)])
         average = None if averaged is None else [mean.numpy() for mean in averaged]
         if average is not None:
-            _save_average(average_path, epoch + 1, average)
-        gan.save_checkpoint(model, str(state_dir), epoch + 1, seconds=seconds, history=history)
+            _save_average(state_dir, epoch + 1, average)
+        gan.save_checkpoint(model, str(state_dir), epoch + 1, seconds=seconds, history=history,
+                            settings=settings)
+        _drop_older_averages(state_dir, epoch + 1)
         if (epoch + 1) % 5 == 0:
             model.generator.save_weights(
                 str(state_dir / f"generator_epoch{epoch + 1:03d}.weights.h5"))
@@ -246,6 +276,7 @@ def main() -> None:
     description["scores"] = score(generator, settings)
     json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(description["scores"], indent=2))
+
 
 if __name__ == "__main__":
     main()
