@@ -32,6 +32,7 @@ from typing import Any
 import psutil
 
 from benchmarks import measure, report
+from course_utils import env
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -72,16 +73,9 @@ def _python_seconds(code: str, repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         output = subprocess.run([sys.executable, "-c", timed], capture_output=True, text=True,
-                                check=True, cwd=ROOT, env=_quiet_environment())
+                                check=True, cwd=ROOT, env=env.quiet_environment())
         times.append(float(output.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
-
-
-def _quiet_environment() -> dict[str, str]:
-    environment = dict(os.environ)
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    environment.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    return environment
 
 
 def _children_cpu_seconds() -> float:
@@ -98,7 +92,7 @@ def startup() -> dict[str, Any]:
     }
     start, cpu_start = time.perf_counter(), _children_cpu_seconds()
     preflight = subprocess.run([sys.executable, "-m", "course_utils"], capture_output=True,
-                               text=True, cwd=ROOT, env=_quiet_environment())
+                               text=True, cwd=ROOT, env=env.quiet_environment())
     timings["preflight_seconds"] = round(time.perf_counter() - start, 2)
     timings["preflight_cpu_seconds"] = round(_children_cpu_seconds() - cpu_start, 2)
     timings["preflight_status"] = "ok" if preflight.returncode == 0 else "failed"
@@ -122,7 +116,7 @@ print(json.dumps(sorted(names - {Explorer.name})))
 def explorers() -> list[str]:
     """The name of every explorer in course_utils.explore: each should publish its latency."""
     listed = subprocess.run([sys.executable, "-c", _LIST_EXPLORERS], capture_output=True,
-                            text=True, cwd=ROOT, env=_quiet_environment())
+                            text=True, cwd=ROOT, env=env.quiet_environment())
     if listed.returncode != 0:
         print("!! could not list the explorers:", listed.stderr.strip().splitlines()[-1:])
         return []

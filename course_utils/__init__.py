@@ -21,12 +21,10 @@ so that TensorFlow's C++ start-up banner stays out of the notebooks. Errors are
 still shown; set the variables yourself to override.
 """
 
-import os as _os
+from course_utils.env import quiet_tensorflow as _quiet_tensorflow
+from course_utils.env import set_seed
 
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
-from course_utils.env import set_seed  # noqa: E402
+_quiet_tensorflow()  # env imports only the standard library: TensorFlow is not loaded yet
 
 __all__ = ["set_seed"]
 __version__ = "0.1.0"

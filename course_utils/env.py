@@ -14,8 +14,8 @@ import sys
 import time
 from collections.abc import Callable
 
-__all__ = ["set_seed", "quiet_tensorflow", "kernel_environment", "preflight", "Check",
-           "run_checks"]
+__all__ = ["set_seed", "QUIET_TENSORFLOW", "quiet_tensorflow", "quiet_environment",
+           "kernel_environment", "preflight", "Check", "run_checks"]
 
 # What a lesson needs, with the version the course is tested with.
 _REQUIRED = {
@@ -29,23 +29,30 @@ _REQUIRED = {
 _INSTALL_HINT = "run `make lab` (or `pip install -r requirements.txt`) in the course folder"
 
 
+# TensorFlow's logging defaults: keep errors, hide the C++ INFO/WARNING banner
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
 def quiet_tensorflow() -> None:
     """Set TensorFlow's logging defaults before it is imported (lesson 00).
 
     Keeps errors, hides the C++ INFO/WARNING banner. Has no effect once TensorFlow
     is imported, which is why ``import course_utils`` already does this.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    for name, value in QUIET_TENSORFLOW.items():
+        os.environ.setdefault(name, value)
+
+
+def quiet_environment() -> dict[str, str]:
+    """This process's environment with TensorFlow's quiet defaults, for a child process."""
+    return {**QUIET_TENSORFLOW, **os.environ}
 
 
 def kernel_environment() -> dict[str, str]:
-    """The environment for a kernel that runs a lesson as JupyterLab runs it: this process's,
-    with TensorFlow's quiet defaults and without MPLBACKEND (a headless backend set for a
-    server or a test run would hide every figure; without it the kernel draws inline)."""
-    environment = dict(os.environ)
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    environment.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    """The environment for a kernel that runs a lesson as JupyterLab runs it: quiet_environment()
+    without MPLBACKEND (a headless backend set for a server or a test run would hide every
+    figure; without it the kernel draws inline)."""
+    environment = quiet_environment()
     environment.pop("MPLBACKEND", None)
     return environment
 
