@@ -53,7 +53,6 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     from course_utils.models import digits
 
     judge = _judge()
-    (x_train, _), (x_test, _) = data.load_digits()
     noise = np.random.default_rng(SCORE_SEED).normal(
         size=(SCORE_SAMPLES, settings["latent_dim"])).astype(np.float32)
     samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
@@ -61,11 +60,11 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     generated = quality.digit_scores(samples, judge)
     if not real:
         return {"conf90": generated["conf90"], "classes_covered": generated["classes_covered"]}
+    (x_train, _), (x_test, _) = data.load_digits()
     chosen = {}
     if settings.get("classes"):
-        judged = digits.digit_probabilities(judge, samples).argmax(axis=1)
         chosen = {"judged_as_chosen": round(float(np.mean(
-            judged == gan.chosen_digits(noise, settings["classes"]))), 4)}
+            generated["predicted"] == gan.chosen_digits(noise, settings["classes"]))), 4)}
     real_scores = quality.digit_scores(x_test, judge)
     test_features = digits.digit_features(judge, x_test)
     return {
