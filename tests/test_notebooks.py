@@ -10,6 +10,7 @@ from tests.conftest import ROOT
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOKS = LESSONS + sorted((ROOT / "templates").glob("*.ipynb"))
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+SETUP_MARK = "# COURSE SETUP"
 
 
 def _ids(paths):
@@ -65,7 +66,11 @@ def test_first_code_cell_imports_modules_and_seeds(path):
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert code, "a lesson has code"
     assert "import *" not in "\n".join(code), "no star imports"
-    assert "set_seed(" in code[0], "the first code cell seeds: course_utils.set_seed(...)"
+    # the Colab setup cell comes first (it installs course_utils there); tests/test_colab.py
+    # checks it is the same in every lesson
+    assert code[0].startswith(SETUP_MARK), \
+        "the first code cell is the course setup cell: run python tools/release.py sync"
+    assert "set_seed(" in code[1], "the code cell after the setup seeds: course_utils.set_seed(...)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
