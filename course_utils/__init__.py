@@ -21,10 +21,16 @@ so that TensorFlow's C++ start-up banner stays out of the notebooks. Errors are
 still shown; set the variables yourself to override.
 """
 
+from importlib import metadata as _metadata
+
 from course_utils.env import quiet_tensorflow as _quiet_tensorflow
 from course_utils.env import set_seed
 
 _quiet_tensorflow()  # env imports only the standard library: TensorFlow is not loaded yet
 
 __all__ = ["set_seed"]
-__version__ = "0.1.0"
+
+try:  # the version is written once, in pyproject.toml; installing records it
+    __version__ = _metadata.version("course_utils")
+except _metadata.PackageNotFoundError:  # imported from a clone that was never installed
+    __version__ = "unknown"
