@@ -13,10 +13,10 @@ DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test    # runs the whole test suite" in readme
+    assert "python course.py test    # runs the whole test suite" in readme
     commands = [line.strip() for line in ci.splitlines()
                 if line.strip() and not line.lstrip().startswith("#")]
-    assert commands[-1] == "make test", commands
+    assert commands[-1] == '"$PYTHON" course.py test', commands
 
 
 def test_binder_badge_opens_the_start_lesson():
