@@ -5,6 +5,7 @@ import re
 import nbformat
 
 from tests.conftest import ROOT
+from tools import release
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -19,10 +20,10 @@ def test_ci_runs_the_readme_test_command():
     assert commands[-1] == '"$PYTHON" course.py test', commands
 
 
-def test_binder_badge_opens_the_start_lesson():
+def test_binder_badge_opens_the_start_lesson_at_the_release_tag():
     readme = (ROOT / "README.md").read_text()
-    assert re.search(r"https://mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/HEAD\?urlpath="
-                     r"lab/tree/notebooks/00_start_here\.ipynb", readme)
+    assert f"]({release.binder_url('notebooks/00_start_here.ipynb')})" in readme, \
+        "the badge opens the start lesson at the release tag: run python tools/release.py sync"
 
 
 def test_every_lesson_is_listed_in_the_readme_and_the_start_lesson():
