@@ -133,6 +133,8 @@ _PATTERNS = [
                 r"(?P<path>[\w%.-]+\.ipynb)"),
      lambda m, root: nbgitpuller_url(m["hub"], urllib.parse.unquote(m["path"]), root,
                                      m["branch"])),
+    (re.compile(r"https://codespaces\.new/[\w.-]+/[\w.-]+"),
+     lambda m, root: f"https://codespaces.new/{slug(root)}"),
     (re.compile(r"git clone https://github\.com/[\w.-]+/[\w.-]+"),
      lambda m, root: f"git clone {home(root)}"),
     (re.compile(r"(?m)^(?P<key>version|repository-code|url): .*$"),
