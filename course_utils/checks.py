@@ -14,30 +14,52 @@ The answer is in one of three states: not attempted yet (the cell as shipped: ``
 ``None`` or ``raise NotImplementedError``), wrong (what is wrong, on which input, and a
 hint that does not give the answer away) or correct. Hints in levels and the solution are
 revealed only on request: the buttons under the feedback, ``checks.hint(...)`` or
-``checks.solution(...)``. ``checks.summary("01")`` lists this session's results.
+``checks.solution(...)``. ``checks.summary("01")`` lists the lesson's results.
 
 Exercises are defined in ``course_utils/exercises/``: each is an ``Exercise`` whose
 ``judge`` receives the learner's answer and calls ``correct(...)`` or ``wrong(...)``.
+A judge runs the answer through ``attempt(...)`` on many varied inputs; while it does, the
+functions named in the exercise's ``forbidden`` (the course's own version, the framework
+layer it re-implements) are swapped for stand-ins that refuse the answer kindly.
+
+The last verdict of every exercise is saved in ``course_progress.json`` in the kernel's
+working directory (next to the notebook; the environment variable COURSE_PROGRESS_FILE
+names another file), so ``summary`` still knows it after a restart. Setting the
+environment variable COURSE_HIDE_SOLUTIONS=1 hides every solution (hints stay).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import html
 import importlib
+import json
 import linecache
+import os
 import pkgutil
+import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Exercise", "Feedback", "check", "hint", "solution", "summary", "correct", "wrong",
-           "attempt", "exercises", "NOT_ATTEMPTED", "WRONG", "CORRECT"]
+           "attempt", "matches", "exercises", "yours_or_course", "NOT_ATTEMPTED", "WRONG",
+           "CORRECT", "COURSE_VERSION", "KINDS"]
 
 NOT_ATTEMPTED, WRONG, CORRECT = "not attempted yet", "not quite", "correct"
-_SYMBOL = {NOT_ATTEMPTED: "[ ]", WRONG: "[x]", CORRECT: "[v]"}
+COURSE_VERSION = "went on with the course's version"
+_SYMBOL = {NOT_ATTEMPTED: "[ ]", WRONG: "[x]", CORRECT: "[v]", COURSE_VERSION: "[r]"}
 _COLOR = {NOT_ATTEMPTED: "#6c757d", WRONG: "#b35806", CORRECT: "#1a7f37"}
+KINDS = ("write", "predict", "find the bug", "choose")
+"""What the learner does: write code, predict a value before running, find the bug, choose."""
+
+PROGRESS_FILE = "course_progress.json"
+"""Where the last verdicts are saved, relative to the kernel's working directory."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +73,12 @@ class Exercise:
     mistakes: plausible wrong answers, each (code, words the feedback must contain);
         tests check every one is rejected with the right hint. At least three.
     setup: code run before a solution or mistake in tests (the notebook's imports).
+    kind: one of KINDS, what the learner does.
+    forbidden: dotted names ("course_utils.conv.conv2d", "keras.layers.Conv2D") of the
+        functions that would do the whole job: the course's own version and the framework's.
+        While the judge runs the answer they refuse to work, so the answer cannot be one of
+        them or a wrapper around one. Names of modules not imported yet are skipped.
+    variants: other correct answers, as code; tests check that every one passes.
     """
 
     id: str
@@ -62,6 +90,13 @@ class Exercise:
     solution: str
     mistakes: tuple[tuple[str, str], ...] = ()
     setup: str = "import numpy as np"
+    kind: str = "write"
+    forbidden: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.id}: kind must be one of {KINDS}, got {self.kind!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,11 +146,127 @@ class _Wrong(Exception):
 
 
 class _NotAttempted(Exception):
-    pass
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
 
 
 class _LearnerError(Exception):
     pass
+
+
+class _CourseVersion(BaseException):
+    """Raised by a stand-in for a forbidden function. A BaseException, so that a learner's
+    ``except Exception`` cannot swallow it."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+def _course_version_feedback(name: str) -> _Wrong:
+    return _Wrong(f"your answer calls {name}: that is the course's version (or the framework's) "
+                  "of what this exercise asks you to build, so it cannot tell whether you "
+                  "can. Write your own.",
+                  "use numpy and the hints; if you are stuck, the lesson lets you go on with "
+                  "the course's version")
+
+
+def _stand_in(name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise _CourseVersion(name)
+
+    refuse.__name__ = refuse.__qualname__ = f"refused_{name.rsplit('.', 1)[-1]}"
+    return refuse
+
+
+def _resolve(dotted: str) -> tuple[Any, str, Any] | None:
+    """(owner, attribute, object) for a dotted name whose module is already imported, else None.
+
+    Only imported modules are looked at: importing TensorFlow to forbid a layer the learner
+    has not even imported would cost seconds at every check.
+    """
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        owner = sys.modules.get(".".join(parts[:cut]))
+        if owner is not None:
+            break
+    else:
+        return None
+    for part in parts[cut:-1]:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return None
+    if not hasattr(owner, parts[-1]):
+        return None
+    return owner, parts[-1], getattr(owner, parts[-1])
+
+
+def _unwrap(function: Any) -> Any:
+    """The function under a functools.partial or a bound method, for identity checks."""
+    for _ in range(10):
+        inner = getattr(function, "func", None) or getattr(function, "__func__", None)
+        if inner is None:
+            return function
+        function = inner
+    return function
+
+
+_forbidden: dict[str, Any] = {}  # dotted name -> original, for the exercise being judged
+
+
+@contextlib.contextmanager
+def _refusing(function: Any) -> Iterator[None]:
+    """Swap the forbidden functions for stand-ins while the learner's ``function`` runs.
+
+    Both the attribute of the module (``conv.conv2d(...)``) and any name in the learner's
+    own namespace or closure bound to the same object (``from course_utils.conv import conv2d``)
+    are swapped; everything is put back in the ``finally``, whatever happens.
+    """
+    swapped: list[tuple[Any, str, Any]] = []
+    try:
+        for name, original in _forbidden.items():
+            found = _resolve(name)
+            if found is not None and found[2] is original:
+                setattr(found[0], found[1], _stand_in(name))
+                swapped.append((found[0], found[1], original))
+        originals = {id(original): name for name, original in _forbidden.items()}
+        learner = _unwrap(function)
+        namespace = getattr(learner, "__globals__", None)
+        if isinstance(namespace, dict):
+            for key, value in list(namespace.items()):
+                if id(value) in originals:
+                    namespace[key] = _stand_in(originals[id(value)])
+                    swapped.append((namespace, key, value))
+        for cell in getattr(learner, "__closure__", None) or ():  # a wrapper made in a function
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if id(value) in originals:
+                cell.cell_contents = _stand_in(originals[id(value)])
+                swapped.append((cell, "cell_contents", value))
+        yield
+    finally:
+        for owner, attribute, original in reversed(swapped):
+            if isinstance(owner, dict):
+                owner[attribute] = original
+            else:
+                setattr(owner, attribute, original)
+
+
+def matches(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Same shape and the same values up to rounding, for numbers and arrays.
+
+    Judges compare floats with a tolerance, never exactly, so that a verdict does not
+    change with the number of threads BLAS uses.
+    """
+    try:
+        got_array, expected_array = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return (got_array.shape == expected_array.shape
+            and bool(np.allclose(got_array, expected_array, rtol=rtol, atol=atol)))
 
 
 def correct(message: str = "") -> str:
@@ -139,24 +290,45 @@ def _is_placeholder(value: Any) -> bool:
     return False
 
 
-def attempt(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def attempt(function: Callable[..., Any], *args: Any, case: str = "", **kwargs: Any) -> Any:
     """Call the learner's function for a judge, turning what goes wrong into feedback.
 
     A placeholder result (None or ...) or NotImplementedError means "not attempted";
-    any other exception becomes feedback that points at the learner's own line.
+    any other exception becomes feedback that points at the learner's own line, on the
+    input ``case`` describes ("for a 3x4 image and a 2x2 kernel"), if given.
+    A call to one of the exercise's ``forbidden`` functions is refused with a kind note.
     """
     if not callable(function):
         raise wrong(f"expected a function, got {type(function).__name__}",
                     "pass the function itself, without calling it: check(..., my_function)")
     try:
-        result = function(*args, **kwargs)
+        with _refusing(function):
+            result = function(*args, **kwargs)
+    except _CourseVersion as refused:
+        raise _course_version_feedback(refused.name) from None
     except NotImplementedError as error:
         raise _NotAttempted() from error
     except Exception as error:
-        raise _LearnerError(_describe_learner_error(error)) from None
+        if "ellipsis" in str(error):  # a scaffold with a `...` region still to fill in
+            raise _NotAttempted(_unfinished_line(error)) from None
+        raise _LearnerError((f"{case[:1].upper()}{case[1:]}: " if case else "")
+                            + _describe_learner_error(error)) from None
     if _is_placeholder(result):
         raise _NotAttempted()
     return result
+
+
+def _unfinished_line(error: BaseException) -> str:
+    """Which line of the learner's scaffold still holds a `...`, from the error it caused."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if "course_utils" not in frame.filename and "site-packages" not in frame.filename
+              and "/lib/python" not in frame.filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    code = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
+    return (f"Line {frame.lineno} of `{frame.name}` still holds a `...`: {code}\n"
+            "Replace each `...` with your code, run the cell, then run this one.")
 
 
 def _describe_learner_error(error: BaseException) -> str:
@@ -202,30 +374,106 @@ def _find(exercise_id: str) -> Exercise:
     return registry[exercise_id]
 
 
-_session: dict[str, str] = {}  # exercise id -> latest status, for summary() only
+_session: dict[str, str] = {}  # exercise id -> latest status in this kernel
+
+
+def _progress_path() -> Path:
+    return Path(os.environ.get("COURSE_PROGRESS_FILE") or PROGRESS_FILE)
+
+
+def _saved_progress() -> dict[str, dict[str, str]]:
+    """The verdicts saved by earlier checks, {} when there is no readable file."""
+    try:
+        data = json.loads(_progress_path().read_text(encoding="utf-8"))
+        exercises_seen = data["exercises"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return exercises_seen if isinstance(exercises_seen, dict) else {}
+
+
+def _remember(exercise: Exercise, status: str) -> None:
+    """Keep the verdict for this kernel and in the progress file (best effort: a read-only
+    folder only loses the file, never the feedback)."""
+    _session[exercise.id] = status
+    saved = _saved_progress()
+    saved[exercise.id] = {"lesson": exercise.lesson, "status": status}
+    data = {"about": "The last verdict of each exercise of the course, read by "
+                     "checks.summary. Delete this file to start afresh.",
+            "exercises": dict(sorted(saved.items()))}
+    path = _progress_path()
+    try:
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(partial, path)  # a kernel killed mid-write leaves the old file whole
+    except OSError:
+        pass
+
+
+def _is_forbidden(answer: Any) -> str | None:
+    """The name of the forbidden function the answer is, if it is one of them itself."""
+    target = _unwrap(answer)
+    for name, original in _forbidden.items():
+        if target is original or target is _unwrap(original):
+            return name
+    return None
 
 
 def check(exercise_id: str, answer: Any) -> Feedback:
     """Judge the learner's answer and return feedback that displays itself."""
     exercise = _find(exercise_id)
+    _forbidden.clear()
+    for name in exercise.forbidden:
+        found = _resolve(name)
+        if found is not None:
+            _forbidden[name] = found[2]
     if _is_placeholder(answer):
         feedback = Feedback(exercise_id, NOT_ATTEMPTED,
                             "Write your answer in the cell above, run it, then run this cell.")
+    elif (name := _is_forbidden(answer)) is not None:
+        refusal = _course_version_feedback(name)
+        feedback = Feedback(exercise_id, WRONG, refusal.message, refusal.hint)
     else:
         try:
             message = exercise.judge(answer)
             feedback = Feedback(exercise_id, CORRECT, message or "Well done.")
-        except _NotAttempted:
-            feedback = Feedback(exercise_id, NOT_ATTEMPTED,
-                                "Replace the `...` in the cell above with your code, run it, "
-                                "then run this cell.")
+        except _NotAttempted as unfinished:
+            feedback = Feedback(exercise_id, NOT_ATTEMPTED, unfinished.message or (
+                "Replace the `...` in the cell above with your code, run it, then run this "
+                "cell."))
         except _Wrong as verdict:
             feedback = Feedback(exercise_id, WRONG, verdict.message, verdict.hint)
         except _LearnerError as error:
             feedback = Feedback(exercise_id, WRONG, str(error),
                                 "fix the line named above, run your cell again, then this one.")
-    _session[exercise_id] = feedback.status
+        finally:
+            _forbidden.clear()
+    _forbidden.clear()
+    _remember(exercise, feedback.status)
     return feedback
+
+
+def yours_or_course(exercise_id: str, yours: Callable[..., Any], course: Callable[..., Any],
+                    use_course_version: bool = False) -> Callable[..., Any]:
+    """The function the rest of a lesson runs on: the learner's once it passes, else the course's.
+
+    yours: the learner's function for the exercise; course: the course's version of it.
+    use_course_version: the learner's visible choice to go on with the course's version
+        (a stuck learner sets it to True); ``summary`` records that choice.
+    Prints which one is used and why.
+    """
+    exercise = _find(exercise_id)
+    if use_course_version:
+        _remember(exercise, COURSE_VERSION)
+        print(f"Going on with the course's version of {exercise.answer}; the summary records "
+              "it. Come back to the exercise whenever you like.")
+        return course
+    if _session.get(exercise_id) == CORRECT and callable(yours):
+        print(f"From here on the lesson runs on your {exercise.answer}.")
+        return yours
+    print(f"Your {exercise.answer} has not passed its check yet, so the cells below run on the "
+          "course's version. Make it pass, then run this cell again to use yours; or set "
+          "use_course_version = True to go on with the course's version.")
+    return course
 
 
 def hint(exercise_id: str, level: int = 1) -> str:
@@ -236,9 +484,22 @@ def hint(exercise_id: str, level: int = 1) -> str:
     return exercise.hints[level - 1]
 
 
+def _solutions_hidden() -> bool:
+    return os.environ.get("COURSE_HIDE_SOLUTIONS", "").strip().lower() not in ("", "0", "no",
+                                                                                "false")
+
+
+_HIDDEN = ("The solutions are hidden in this room (COURSE_HIDE_SOLUTIONS is set). "
+           "The hints are still there: checks.hint(...), or the button.")
+
+
 def solution(exercise_id: str) -> str:
-    """The solution code of an exercise. Try the hints first."""
-    return _find(exercise_id).solution
+    """The solution code of an exercise. Try the hints first.
+
+    When the instructor sets COURSE_HIDE_SOLUTIONS=1, a note saying so instead.
+    """
+    exercise = _find(exercise_id)
+    return _HIDDEN if _solutions_hidden() else exercise.solution
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,8 +508,9 @@ class _Summary:
 
     def __str__(self) -> str:
         done = sum(status == CORRECT for _, _, status in self.rows)
-        lines = [f"Exercises completed in this session: {done} of {len(self.rows)}"]
-        lines += [f"  {_SYMBOL[status]} {title} ({exercise_id})"
+        lines = [f"Exercises completed: {done} of {len(self.rows)}"]
+        lines += [f"  {_SYMBOL.get(status, '[ ]')} {title} ({exercise_id})"
+                  + (f": {status}" if status == COURSE_VERSION else "")
                   for exercise_id, title, status in self.rows]
         return "\n".join(lines)
 
@@ -256,8 +518,11 @@ class _Summary:
 
 
 def summary(lesson: str) -> _Summary:
-    """Which exercises of a lesson ("01") were solved in this session."""
-    rows = tuple((item.id, item.title, _session.get(item.id, NOT_ATTEMPTED))
+    """Which exercises of a lesson ("01") were solved: in this kernel, or saved by an earlier
+    one in the progress file (so a restart forgets nothing)."""
+    saved = _saved_progress()
+    rows = tuple((item.id, item.title,
+                  _session.get(item.id) or saved.get(item.id, {}).get("status", NOT_ATTEMPTED))
                  for item in exercises(lesson))
     if not rows:
         raise ValueError(f"lesson {lesson!r} has no exercises; lessons are named '00' to '09'")
@@ -272,6 +537,7 @@ def _help_buttons(exercise: Exercise) -> object:
     shown = {"level": 0}
     hint_button = ipywidgets.Button(description="Show a hint", icon="lightbulb-o")
     solution_button = ipywidgets.Button(description="Show the solution", icon="eye")
+    buttons = [hint_button] if _solutions_hidden() else [hint_button, solution_button]
 
     def on_hint(_: object) -> None:
         if shown["level"] < len(exercise.hints):
@@ -288,4 +554,4 @@ def _help_buttons(exercise: Exercise) -> object:
 
     hint_button.on_click(on_hint)
     solution_button.on_click(on_solution)
-    return ipywidgets.VBox([ipywidgets.HBox([hint_button, solution_button]), out])
+    return ipywidgets.VBox([ipywidgets.HBox(buttons), out])

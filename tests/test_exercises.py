@@ -1,10 +1,25 @@
-"""Every exercise of the course: the solution passes, each plausible mistake gets its hint."""
+"""Every exercise of the course: the solution and its variants pass; plausible mistakes, a
+constant and the course's own version fail with their hint; progress survives a restart."""
+
+import importlib
+import json
 
 import pytest
 
 from course_utils import checks
 
 EXERCISES = checks.exercises()
+IDS = [item.id for item in EXERCISES]
+
+
+@pytest.fixture(autouse=True)
+def progress_in_tmp(tmp_path, monkeypatch):
+    """Checks save their verdicts; in tests, never next to the repository's notebooks."""
+    path = tmp_path / "course_progress.json"
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(path))
+    monkeypatch.delenv("COURSE_HIDE_SOLUTIONS", raising=False)
+    monkeypatch.setattr(checks, "_session", {})
+    return path
 
 
 def _answer(exercise: checks.Exercise, code: str):
@@ -14,13 +29,30 @@ def _answer(exercise: checks.Exercise, code: str):
     return namespace[exercise.answer]
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=[item.id for item in EXERCISES])
+def _is_function_exercise(exercise: checks.Exercise) -> bool:
+    return callable(_answer(exercise, exercise.solution))
+
+
+FUNCTION_EXERCISES = [item for item in EXERCISES
+                      if item.id != "cnn.better_model" and _is_function_exercise(item)]
+FUNCTION_IDS = [item.id for item in FUNCTION_EXERCISES]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_solution_is_accepted(exercise):
     feedback = checks.check(exercise.id, _answer(exercise, exercise.solution))
     assert feedback.status == checks.CORRECT, str(feedback)
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=[item.id for item in EXERCISES])
+@pytest.mark.parametrize("exercise", [item for item in EXERCISES if item.variants],
+                         ids=[item.id for item in EXERCISES if item.variants])
+def test_every_correct_variant_is_accepted(exercise):
+    for code in exercise.variants:
+        feedback = checks.check(exercise.id, _answer(exercise, code))
+        assert feedback.status == checks.CORRECT, f"refused a correct variant:\n{code}\n{feedback}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_mistakes_are_rejected_with_their_hint(exercise):
     assert len(exercise.mistakes) >= 3, f"{exercise.id}: give at least three plausible mistakes"
     for code, words in exercise.mistakes:
@@ -30,11 +62,95 @@ def test_mistakes_are_rejected_with_their_hint(exercise):
             f"mistake\n{code}\ngot feedback\n{feedback}\nwhich does not say {words!r}"
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=[item.id for item in EXERCISES])
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=FUNCTION_IDS)
+def test_a_constant_answer_is_refused(exercise):
+    """Returning what the solution returns on one input, whatever the input, must fail."""
+    solution = _answer(exercise, exercise.solution)
+    returned = []
+
+    def recording(*args, **kwargs):
+        returned.append(solution(*args, **kwargs))
+        return returned[-1]
+
+    assert checks.check(exercise.id, recording).passed
+    for value in (returned[0], returned[len(returned) // 2], returned[-1]):
+        feedback = checks.check(exercise.id, lambda *args, value=value, **kwargs: value)
+        assert feedback.status == checks.WRONG, f"accepted the constant {value!r}:\n{feedback}"
+
+
+def _course_functions(exercise):
+    """The forbidden names that live in course_utils, imported, with their objects."""
+    found = []
+    for name in exercise.forbidden:
+        if name.startswith("course_utils."):
+            module_name, attribute = name.rsplit(".", 1)
+            found.append((module_name, attribute))
+    return found
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=FUNCTION_IDS)
+def test_the_course_version_and_wrappers_around_it_are_refused(exercise):
+    assert exercise.forbidden, (f"{exercise.id}: name the course's version or the framework "
+                                "op that does the whole job in forbidden=(...)")
+    for module_name, attribute in _course_functions(exercise):
+        function = getattr(importlib.import_module(module_name), attribute)
+        wrappers = {
+            "the function itself": function,
+            "a wrapper through the module": _answer(exercise, (
+                f"import {module_name} as course_module\n"
+                f"def wrapper(*args, **kwargs):\n"
+                f"    return course_module.{attribute}(*args, **kwargs)\n"
+                f"{exercise.answer} = wrapper")),
+            "a wrapper around an imported name": _answer(exercise, (
+                f"from {module_name} import {attribute} as course_function\n"
+                f"def wrapper(*args, **kwargs):\n"
+                f"    return course_function(*args, **kwargs)\n"
+                f"{exercise.answer} = wrapper")),
+            "a wrapper in a closure": (lambda inner: lambda *a, **k: inner(*a, **k))(function),
+        }
+        for how, answer in wrappers.items():
+            feedback = checks.check(exercise.id, answer)
+            assert feedback.status == checks.WRONG, \
+                f"{how} of {module_name}.{attribute}: {feedback}"
+            assert "course's version" in feedback.message, f"{how}: {feedback}"
+        assert getattr(importlib.import_module(module_name), attribute) is function, \
+            "the stand-in was not put back"
+
+
+def test_every_forbidden_name_exists():
+    """A misspelt name would silently forbid nothing."""
+    for exercise in EXERCISES:
+        for name in exercise.forbidden:
+            parts = name.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                try:
+                    importlib.import_module(".".join(parts[:cut]))
+                    break
+                except ImportError:
+                    continue
+            assert checks._resolve(name) is not None, f"{exercise.id}: {name} does not exist"
+
+
+def test_a_framework_layer_is_refused():
+    import keras
+
+    def conv_parameters(kernel_size, in_channels, filters):
+        layer = keras.layers.Conv2D(filters, kernel_size)
+        layer.build((None, 8, 8, in_channels))
+        return layer.count_params()
+
+    feedback = checks.check("cnn.conv_parameters", conv_parameters)
+    assert feedback.status == checks.WRONG
+    assert "keras.layers.Conv2D" in feedback.message and "course's version" in feedback.message
+    assert keras.layers.Conv2D.__name__ == "Conv2D", "the stand-in was not put back"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_exercise_is_complete(exercise):
     assert exercise.hints, f"{exercise.id} has no hints"
     assert exercise.lesson.isdigit() and len(exercise.lesson) == 2
     assert exercise.solution not in " ".join(exercise.hints), "a hint gives the solution away"
+    assert exercise.kind in checks.KINDS
 
 
 @pytest.mark.parametrize("placeholder", [None, ...])
@@ -56,6 +172,17 @@ def test_not_implemented_is_not_attempted():
     assert checks.check("start.relu", relu).status == checks.NOT_ATTEMPTED
 
 
+def test_a_scaffold_with_a_region_left_is_not_attempted_and_names_the_line():
+    def output_size(n, k, stride=1, padding=0):
+        padded = n + 2 * padding
+        positions = ...  # how many positions fit
+        return positions + 1
+
+    feedback = checks.check("conv.output_size", output_size)
+    assert feedback.status == checks.NOT_ATTEMPTED
+    assert "return positions + 1" in feedback.message and "still holds a `...`" in feedback.message
+
+
 def test_learner_exception_points_at_their_line():
     def relu(x):
         y = x * 2
@@ -66,6 +193,28 @@ def test_learner_exception_points_at_their_line():
     assert "AttributeError" in feedback.message
     assert "return y.no_such_method()" in feedback.message
     assert "Traceback" not in feedback.message
+
+
+def test_a_learner_except_clause_cannot_hide_the_course_version():
+    from course_utils import conv
+
+    def output_size(n, k, stride=1, padding=0):
+        try:
+            return conv.conv_output_size(n, k, stride, padding)
+        except Exception:
+            return (n + 2 * padding - k) // stride + 1
+
+    feedback = checks.check("conv.output_size", output_size)
+    assert feedback.status == checks.WRONG and "course's version" in feedback.message
+
+
+def test_the_smallest_failing_case_is_shown():
+    def output_size(n, k, stride=1, padding=0):
+        return (n + 2 * padding - k) // stride + (1 if n > 9 else 0)
+
+    feedback = checks.check("conv.output_size", output_size)
+    assert "for n=1," in feedback.message, feedback.message
+    assert "add 1" in feedback.hint
 
 
 def test_unknown_exercise_lists_the_known_ones():
@@ -80,12 +229,58 @@ def test_hints_and_solution_on_request():
         checks.hint("start.relu", 3)
 
 
-def test_summary_reports_this_session():
+def test_an_instructor_can_hide_the_solutions(monkeypatch):
+    monkeypatch.setenv("COURSE_HIDE_SOLUTIONS", "1")
+    assert "np.maximum" not in checks.solution("start.relu")
+    assert "hidden" in checks.solution("start.relu")
+    buttons = checks._help_buttons(checks._find("start.relu")).children[0].children
+    assert [button.description for button in buttons] == ["Show a hint"]
+    monkeypatch.setenv("COURSE_HIDE_SOLUTIONS", "0")
+    assert "np.maximum" in checks.solution("start.relu")
+    buttons = checks._help_buttons(checks._find("start.relu")).children[0].children
+    assert "Show the solution" in [button.description for button in buttons]
+
+
+def test_summary_reports_the_lesson():
     checks.check("start.relu", lambda x: x.clip(min=0))
     text = str(checks.summary("00"))
     assert "[v] Write ReLU in numpy" in text
     with pytest.raises(ValueError, match="no exercises"):
         checks.summary("99")
+
+
+def test_progress_survives_a_kernel_restart(progress_in_tmp, monkeypatch):
+    checks.check("start.relu", lambda x: x.clip(min=0))
+    checks.check("conv.output_size", lambda n, k, stride=1, padding=0: 3)
+    saved = json.loads(progress_in_tmp.read_text())
+    assert saved["exercises"]["start.relu"] == {"lesson": "00", "status": "correct"}
+    assert saved["exercises"]["conv.output_size"]["status"] == checks.WRONG
+    monkeypatch.setattr(checks, "_session", {})  # what a restart does to the kernel's memory
+    assert "[v] Write ReLU in numpy" in str(checks.summary("00"))
+    assert "[x] The output-size formula" in str(checks.summary("01"))
+
+
+def test_an_unreadable_progress_file_is_ignored(progress_in_tmp):
+    progress_in_tmp.write_text("{not json")
+    assert "[ ] Write ReLU in numpy" in str(checks.summary("00"))
+    assert checks.check("start.relu", lambda x: x.clip(min=0)).passed
+    assert json.loads(progress_in_tmp.read_text())["exercises"]["start.relu"]["status"] == "correct"
+
+
+def test_yours_or_course_records_the_choice(capsys):
+    def course(n, k, stride=1, padding=0):
+        return (n + 2 * padding - k) // stride + 1
+
+    def yours(n, k, stride=1, padding=0):
+        return (n + 2 * padding - k) // stride + 1
+
+    assert checks.yours_or_course("conv.output_size", yours, course) is course
+    assert "has not passed" in capsys.readouterr().out
+    assert checks.yours_or_course("conv.output_size", yours, course,
+                                  use_course_version=True) is course
+    assert "went on with the course's version" in str(checks.summary("01"))
+    assert checks.check("conv.output_size", yours).passed
+    assert checks.yours_or_course("conv.output_size", yours, course) is yours
 
 
 def test_feedback_text_starts_with_a_machine_readable_status():

@@ -10,8 +10,10 @@ any exercise is not reported correct.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -39,8 +41,9 @@ def exercise_cells(notebook: nbformat.NotebookNode) -> list[tuple[int, str]]:
 def solve(notebook: nbformat.NotebookNode) -> list[str]:
     """Put each exercise's solution under its marker line; return the exercise ids."""
     solved = []
+    solutions = {item.id: item.solution for item in checks.exercises()}  # even when hidden
     for index, exercise_id in exercise_cells(notebook):
-        solution = checks.solution(exercise_id)
+        solution = solutions[exercise_id]
         notebook.cells[index].source = f"# EXERCISE {exercise_id}\n{solution}"
         solved.append(exercise_id)
     return solved
@@ -58,10 +61,22 @@ def reported_statuses(notebook: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def run(path: Path) -> dict[str, str]:
-    """Solve and execute one notebook; return exercise id -> reported status."""
+    """Solve and execute one notebook; return exercise id -> reported status.
+
+    The kernel saves its verdicts in a temporary file, never next to the course's notebooks.
+    """
     notebook = nbformat.read(path, as_version=4)
     solved = solve(notebook)
-    execute(notebook, path)
+    before = os.environ.get("COURSE_PROGRESS_FILE")
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["COURSE_PROGRESS_FILE"] = str(Path(folder) / "course_progress.json")
+        try:
+            execute(notebook, path)
+        finally:
+            if before is None:
+                del os.environ["COURSE_PROGRESS_FILE"]
+            else:
+                os.environ["COURSE_PROGRESS_FILE"] = before
     statuses = reported_statuses(notebook)
     return {exercise_id: statuses.get(exercise_id, "no check ran") for exercise_id in solved}
 

@@ -3,11 +3,27 @@
 import numpy as np
 
 from course_utils import adversarial
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
-# D's outputs on a small batch: fairly sure about the real points, unsure about the fakes.
-_REAL = np.array([0.9, 0.8, 0.6, 0.95])
-_FAKE = np.array([0.3, 0.1, 0.45, 0.2])
+# The course's losses and the framework's cross-entropy compute the whole answer.
+_LOSSES = ("course_utils.adversarial.discriminator_loss",
+           "course_utils.adversarial.generator_loss_minimax",
+           "course_utils.adversarial.generator_loss_non_saturating",
+           "keras.losses.binary_crossentropy", "keras.losses.BinaryCrossentropy",
+           "keras.ops.binary_crossentropy", "keras.metrics.binary_crossentropy")
+
+
+def _probability_cases(seed: int = 7, count: int = 40) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(D's outputs on real points, on generated points): batches of 1 to 8, of different
+    sizes so that a mean over the two batches together shows; smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = [(np.array([0.9, 0.8, 0.6, 0.95]), np.array([0.3, 0.1, 0.45, 0.2, 0.05, 0.5]))]
+    for _ in range(count):
+        real_count = int(rng.integers(1, 9))
+        fake_count = int(rng.choice([size for size in range(1, 9) if size != real_count]))
+        cases.append((np.round(rng.uniform(0.05, 0.95, size=real_count), 3),
+                      np.round(rng.uniform(0.05, 0.95, size=fake_count), 3)))
+    return sorted(cases, key=lambda case: case[0].size + case[1].size)
 
 
 def _number(value, what):
@@ -20,35 +36,40 @@ def _number(value, what):
 
 
 def _judge_discriminator_loss(discriminator_loss):
-    expected = adversarial.discriminator_loss(_REAL, _FAKE)
-    got = _number(attempt(discriminator_loss, _REAL.copy(), _FAKE.copy()),
-                  "discriminator_loss(real_probability, fake_probability)")
-    call = f"discriminator_loss(real={_REAL.tolist()}, fake={_FAKE.tolist()})"
-    if np.isclose(got, -expected):
-        raise wrong(f"{call} gave {got:.4f}, a negative number: a cross-entropy is never negative",
-                    "the log of a probability is negative: put a minus sign in front of "
-                    "each mean so the loss to minimise is positive")
-    if np.isclose(got, -np.mean(np.log(1 - _REAL)) - np.mean(np.log(_FAKE))):
-        raise wrong(f"{call} gave {got:.4f}: the loss grows when D gets it right",
-                    "the labels are swapped: real points are labelled 1 (use log D(x)), "
-                    "generated points 0 (use log(1 - D(G(z))))")
-    if np.isclose(got, -np.mean(_REAL) - np.mean(1 - _FAKE)) or np.isclose(
-            got, np.mean(1 - _REAL) + np.mean(_FAKE)):
-        raise wrong(f"{call} gave {got:.4f}: the outputs are used without a log",
-                    "binary cross-entropy takes the log of the probabilities: "
-                    "np.log(D(x)) and np.log(1 - D(G(z)))")
-    if np.isclose(got, -np.mean(np.log(_REAL))):
-        raise wrong(f"{call} gave {got:.4f}: only the real points count",
-                    "add the second term, for the generated points (label 0): "
-                    "-mean log(1 - D(G(z)))")
-    if np.isclose(got, expected / 2):
-        raise wrong(f"{call} gave {got:.4f}, half the expected value",
-                    "add the two means; do not average them")
-    if np.isclose(got, -np.sum(np.log(_REAL)) - np.sum(np.log(1 - _FAKE))):
-        raise wrong(f"{call} gave {got:.4f}: that is a sum over the batch",
-                    "take the mean over the batch, as Keras' BinaryCrossentropy does")
-    if not np.isclose(got, expected, atol=1e-6):
-        raise wrong(f"{call} gave {got:.4f}",
+    for real, fake in _probability_cases():
+        call = f"discriminator_loss(real={real.tolist()}, fake={fake.tolist()})"
+        got = _number(attempt(discriminator_loss, real.copy(), fake.copy(), case=f"for {call}"),
+                      "discriminator_loss(real_probability, fake_probability)")
+        expected = adversarial.discriminator_loss(real, fake)
+        if matches(got, expected):
+            continue
+        if matches(got, -expected):
+            raise wrong(f"{call} gave {got:.4f}, a negative number: a cross-entropy is never "
+                        "negative", "the log of a probability is negative: put a minus sign in "
+                        "front of each mean so the loss to minimise is positive")
+        if matches(got, -np.mean(np.log(1 - real)) - np.mean(np.log(fake))):
+            raise wrong(f"{call} gave {got:.4f}: the loss grows when D gets it right",
+                        "the labels are swapped: real points are labelled 1 (use log D(x)), "
+                        "generated points 0 (use log(1 - D(G(z))))")
+        if matches(got, -np.mean(real) - np.mean(1 - fake)) or matches(
+                got, np.mean(1 - real) + np.mean(fake)):
+            raise wrong(f"{call} gave {got:.4f}: the outputs are used without a log",
+                        "binary cross-entropy takes the log of the probabilities: "
+                        "np.log(D(x)) and np.log(1 - D(G(z)))")
+        if matches(got, -np.mean(np.log(real))):
+            raise wrong(f"{call} gave {got:.4f}: only the real points count",
+                        "add the second term, for the generated points (label 0): "
+                        "-mean log(1 - D(G(z)))")
+        if matches(got, expected / 2):
+            raise wrong(f"{call} gave {got:.4f}, half the expected value",
+                        "add the two means; do not average them")
+        if matches(got, -np.sum(np.log(real)) - np.sum(np.log(1 - fake))):
+            raise wrong(f"{call} gave {got:.4f}: that is a sum over the batch",
+                        "take the mean over the batch, as Keras' BinaryCrossentropy does")
+        if matches(got, -np.mean(np.log(np.concatenate([real, 1 - fake])))):
+            raise wrong(f"{call} gave {got:.4f}: one mean over both batches together",
+                        "average each batch on its own, then add the two means")
+        raise wrong(f"{call} gave {got:.4f}; expected {expected:.4f}",
                     "one term for the real points (label 1), one for the generated (label 0)")
     return correct("D is rewarded for saying 1 on real points and 0 on generated ones. "
                    "When it cannot tell them apart (D = 1/2 everywhere) this loss is "
@@ -81,33 +102,52 @@ discriminator_loss = Exercise(
         ("def discriminator_loss(real_probability, fake_probability):\n"
          "    return (-np.sum(np.log(real_probability))\n"
          "            - np.sum(np.log(1 - fake_probability)))", "mean over the batch"),
+        ("def discriminator_loss(real_probability, fake_probability):\n"
+         "    labels = np.concatenate([np.ones_like(real_probability),\n"
+         "                             np.zeros_like(fake_probability)])\n"
+         "    outputs = np.concatenate([real_probability, fake_probability])\n"
+         "    return -np.mean(labels * np.log(outputs) + (1 - labels) * np.log(1 - outputs))",
+         "both batches together"),
+        ("def discriminator_loss(real_probability, fake_probability):\n    return 1.1",
+         "expected"),
+        ("def discriminator_loss(real_probability, fake_probability):\n"
+         "    return adversarial.discriminator_loss(real_probability, fake_probability)",
+         "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import adversarial",
+    forbidden=_LOSSES,
+    variants=("def discriminator_loss(real_probability, fake_probability):\n"
+              "    return (np.mean(-np.log(real_probability))\n"
+              "            + np.mean(-np.log(1.0 - fake_probability)))",),
 )
 
 
 def _judge_generator_loss(generator_loss):
-    expected = adversarial.generator_loss_non_saturating(_FAKE)
-    got = _number(attempt(generator_loss, _FAKE.copy()), "generator_loss(fake_probability)")
-    call = f"generator_loss(fake={_FAKE.tolist()})"
-    if np.isclose(got, adversarial.generator_loss_minimax(_FAKE)):
-        raise wrong(f"{call} gave {got:.4f}: that is the minimax loss, mean log(1 - D(G(z)))",
-                    "it is correct in theory but its gradient vanishes while D easily spots "
-                    "the fakes; write the non-saturating loss: label the generated points 1")
-    if np.isclose(got, -adversarial.generator_loss_minimax(_FAKE)):
-        raise wrong(f"{call} gave {got:.4f}: this loss is small when D says 'generated'",
-                    "the labels are swapped: the generator wants D(G(z)) near 1, so it uses "
-                    "the label 1, -log D(G(z))")
-    if np.isclose(got, -expected):
-        raise wrong(f"{call} gave {got:.4f}, a negative number: minimising it would push D(G(z)) "
-                    "towards 0", "put a minus sign in front of the mean of the log")
-    if np.isclose(got, -np.mean(_FAKE)) or np.isclose(got, np.mean(1 - _FAKE)):
-        raise wrong(f"{call} gave {got:.4f}: the outputs are used without a log",
-                    "take the log of D(G(z)) before averaging")
-    if np.isclose(got, -np.sum(np.log(_FAKE))):
-        raise wrong(f"{call} gave {got:.4f}: that is a sum over the batch",
-                    "take the mean over the batch")
-    if not np.isclose(got, expected, atol=1e-6):
-        raise wrong(f"{call} gave {got:.4f}",
+    for _, fake in _probability_cases():
+        call = f"generator_loss(fake={fake.tolist()})"
+        got = _number(attempt(generator_loss, fake.copy(), case=f"for {call}"),
+                      "generator_loss(fake_probability)")
+        expected = adversarial.generator_loss_non_saturating(fake)
+        if matches(got, expected):
+            continue
+        if matches(got, adversarial.generator_loss_minimax(fake)):
+            raise wrong(f"{call} gave {got:.4f}: that is the minimax loss, mean log(1 - D(G(z)))",
+                        "it is correct in theory but its gradient vanishes while D easily spots "
+                        "the fakes; write the non-saturating loss: label the generated points 1")
+        if matches(got, -adversarial.generator_loss_minimax(fake)):
+            raise wrong(f"{call} gave {got:.4f}: this loss is small when D says 'generated'",
+                        "the labels are swapped: the generator wants D(G(z)) near 1, so it uses "
+                        "the label 1, -log D(G(z))")
+        if matches(got, -expected):
+            raise wrong(f"{call} gave {got:.4f}, a negative number: minimising it would push "
+                        "D(G(z)) towards 0", "put a minus sign in front of the mean of the log")
+        if matches(got, -np.mean(fake)) or matches(got, np.mean(1 - fake)):
+            raise wrong(f"{call} gave {got:.4f}: the outputs are used without a log",
+                        "take the log of D(G(z)) before averaging")
+        if matches(got, -np.sum(np.log(fake))):
+            raise wrong(f"{call} gave {got:.4f}: that is a sum over the batch",
+                        "take the mean over the batch")
+        raise wrong(f"{call} gave {got:.4f}; expected {expected:.4f}",
                     "treat the generated points as if they were real: label 1")
     return correct("The non-saturating loss -log D(G(z)) is steep exactly where the generator "
                    "is bad (D(G(z)) near 0), so it learns from the start.")
@@ -133,7 +173,13 @@ generator_loss = Exercise(
          "    return np.mean(np.log(fake_probability))", "minus sign"),
         ("def generator_loss(fake_probability):\n"
          "    return -np.mean(fake_probability)", "without a log"),
+        ("def generator_loss(fake_probability):\n    return 1.4", "expected"),
+        ("def generator_loss(fake_probability):\n"
+         "    return adversarial.generator_loss_non_saturating(fake_probability)",
+         "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import adversarial",
+    forbidden=_LOSSES,
 )
 
 
@@ -174,6 +220,7 @@ equilibrium = Exercise(
            "real ones.",
            "The best discriminator for fixed G is D(x) = p_data(x) / (p_data(x) + p_g(x))."),
     answer="d_at_equilibrium",
+    kind="predict",
     solution="d_at_equilibrium = 0.5",
     mistakes=(
         ("d_at_equilibrium = 1.0", "cannot tell apart"),

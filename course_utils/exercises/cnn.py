@@ -11,7 +11,10 @@ from course_utils.checks import Exercise, attempt, correct, wrong
 
 # ---------------------------------------------------------------- counting parameters
 
-_CONV_CASES = ((3, 1, 32), (3, 32, 64), (5, 3, 16), (1, 64, 10))
+# (kernel_size, in_channels, filters): the lesson's layers, then seeded random ones, smallest first
+_CONV_CASES = ((3, 1, 32), (3, 32, 64), (5, 3, 16), (1, 64, 10)) + tuple(sorted(
+    (int(k), int(c), int(f)) for k, c, f in np.random.default_rng(3).integers(
+        (1, 1, 1), (8, 65, 129), size=(60, 3))))
 
 
 def _judge_conv_parameters(conv_parameters: Any) -> str:
@@ -69,7 +72,9 @@ conv_parameters = Exercise(
          "one bias per filter"),
         ("def conv_parameters(kernel_size, in_channels, filters):\n"
          "    return kernel_size * in_channels * filters + filters", "3 * 3 = 9"),
+        ("def conv_parameters(kernel_size, in_channels, filters):\n    return 320", "expected"),
     ),
+    forbidden=("keras.layers.Conv2D", "keras.layers.Conv1D", "keras.layers.Conv3D"),
 )
 
 # The article's CNN: 28x28x1 -> Conv2D(32, 3x3, valid) 26x26x32 -> MaxPool 13x13x32 -> Flatten
@@ -110,6 +115,7 @@ dense_parameters = Exercise(
     hints=("Follow the shape: 28x28x1 -> Conv2D(32, 3x3) -> MaxPooling2D(2x2) -> Flatten.",
            "A Dense layer with n inputs and m units has n * m weights and m biases."),
     answer="dense_parameters",
+    kind="predict",
     solution="dense_parameters = 13 * 13 * 32 * 128 + 128",
     mistakes=(
         ("dense_parameters = 13 * 13 * 32 * 128", "biases"),

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 _TERMS = ("discriminator_on_real", "discriminator_on_fake", "generator_on_fake")
 
@@ -60,6 +60,7 @@ loss_labels = Exercise(
            "The generator's images appear in two terms with opposite wishes: the "
            "discriminator wants to catch them, the generator wants them to pass."),
     answer="labels",
+    kind="choose",
     solution=('labels = {"discriminator_on_real": 1.0, "discriminator_on_fake": 0.0,\n'
               '          "generator_on_fake": 1.0}'),
     mistakes=(
@@ -84,18 +85,31 @@ def _reference_covered(histogram):
     return float(np.exp(-np.sum(shares * np.log(shares))))
 
 
+def _random_histograms(seed: int = 8, count: int = 40) -> list[tuple[str, list[int]]]:
+    """Counts of 10 classes, about a third of them empty, never all; fewest samples first."""
+    rng = np.random.default_rng(seed)
+    found = []
+    for _ in range(count):
+        counts = rng.integers(0, 60, size=10) * (rng.random(size=10) < 0.7)
+        counts[rng.integers(10)] += 1  # at least one sample
+        found.append(("random counts, some classes empty", [int(item) for item in counts]))
+    return sorted(found, key=lambda case: sum(case[1]))
+
+
 _CASES = (
     ("ten classes, equally often", [100] * 10),
     ("one digit and a few stray samples", [991] + [1] * 9),
     ("three classes, four empty", [300, 300, 300, 100, 0, 0, 0, 0, 0, 0]),
     ("counts that are not shares", [5, 5, 0, 0, 0, 0, 0, 0, 0, 0]),
-)
+) + tuple(_random_histograms())
+"""(what the histogram shows, counts per class): the notebook's four, then random ones."""
 
 
 def _judge_covered(classes_covered):
     for description, histogram in _CASES:
         expected = _reference_covered(histogram)
-        got = attempt(classes_covered, np.array(histogram))
+        got = attempt(classes_covered, np.array(histogram),
+                      case=f"for the histogram {histogram} ({description})")
         try:
             got = float(got)
         except (TypeError, ValueError):
@@ -105,7 +119,7 @@ def _judge_covered(classes_covered):
             raise wrong(f"classes_covered({histogram}) ({description}) returned nan: empty "
                         "classes give 0 * log(0) = nan",
                         "leave out the empty classes before taking the logarithm")
-        if np.isclose(got, expected, rtol=1e-3):
+        if matches(got, expected, rtol=1e-3):
             continue
         shares = np.asarray(histogram, float)[np.asarray(histogram) > 0] / np.sum(histogram)
         entropy = -np.sum(shares * np.log(shares))
@@ -162,5 +176,16 @@ classes_covered = Exercise(
          "    return np.exp(-np.sum(shares * np.log2(shares)))", "2 ** H"),
         ("def classes_covered(histogram):\n"
          "    return histogram.sum() / histogram.max()", "largest class"),
+        ("def classes_covered(histogram):\n    return 10.0", "expected"),
+        ("def classes_covered(histogram):\n    return quality.classes_covered(histogram)",
+         "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import quality",
+    forbidden=("course_utils.quality.classes_covered", "scipy.stats.entropy"),
+    variants=("import math\n"
+              "def classes_covered(histogram):\n"
+              "    total = sum(histogram)\n"
+              "    entropy = -sum(count / total * math.log(count / total)\n"
+              "                   for count in histogram if count > 0)\n"
+              "    return math.exp(entropy)",),
 )

@@ -2,51 +2,71 @@
 
 import numpy as np
 
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _gru_cases(seed: int = 6, count: int = 40) -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h_prev, candidate, W_z, U_z, b_z): batches of 1 to 4, 1 to 5 features, 2 to 6
+    units (never as many as the features); smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        units = int(rng.choice([size for size in range(2, 7) if size != features]))
+        cases.append((rng.normal(size=(batch, features)),
+                      rng.uniform(-1, 1, size=(batch, units)),
+                      rng.uniform(-1, 1, size=(batch, units)),
+                      rng.normal(size=(features, units)), rng.normal(size=(units, units)),
+                      rng.normal(size=units)))
+    return sorted(cases, key=lambda case: (case[1].size, case[0].size))
+
+
 def _judge_gru_update(gru_update):
-    rng = np.random.default_rng(6)
-    x_t = rng.normal(size=(2, 3))
-    h_prev = rng.uniform(-1, 1, size=(2, 4))
-    candidate = rng.uniform(-1, 1, size=(2, 4))
-    w_z = rng.normal(size=(3, 4))
-    u_z = rng.normal(size=(4, 4))
-    b_z = rng.normal(size=4)
-    got = np.asarray(attempt(gru_update, x_t, h_prev, candidate, w_z, u_z, b_z), dtype=float)
-    z = _sigmoid(x_t @ w_z + h_prev @ u_z + b_z)
-    if got.shape != h_prev.shape:
-        raise wrong(f"for a batch of 2 and 4 units the new state must have shape {h_prev.shape}, "
-                    f"got {got.shape}", "the new state has the shape of h_prev; check which "
-                    "side of each matrix product the batch is on: x_t @ W_z")
+    for x_t, h_prev, candidate, w_z, u_z, b_z in _gru_cases():
+        case = (f"for a batch of {h_prev.shape[0]}, {x_t.shape[1]} features and "
+                f"{h_prev.shape[1]} units")
+        got = attempt(gru_update, x_t.copy(), h_prev.copy(), candidate.copy(), w_z.copy(),
+                      u_z.copy(), b_z.copy(), case=case)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} gru_update returned {got!r}, not an array",
+                        "return the new state, an array shaped like h_prev") from None
+        if got.shape != h_prev.shape:
+            raise wrong(f"{case} the new state must have shape {h_prev.shape}, got {got.shape}",
+                        "the new state has the shape of h_prev; check which side of each "
+                        "matrix product the batch is on: x_t @ W_z")
 
-    def blend(gate):
-        return gate * h_prev + (1 - gate) * candidate
+        def blend(gate, h_prev=h_prev, candidate=candidate):
+            return gate * h_prev + (1 - gate) * candidate
 
-    if np.allclose(got, blend(z)):
-        return correct("z close to 1 keeps the old state, z close to 0 takes the candidate: "
-                       "an LSTM needs two gates (forget and input) for what z does alone.")
-    if np.allclose(got, (1 - z) * h_prev + z * candidate):
-        raise wrong("z and 1 - z are swapped: with your code z = 1 takes the candidate",
-                    "in Keras' GRU the update gate z says how much of the OLD state to keep")
-    if np.allclose(got, blend(np.tanh(x_t @ w_z + h_prev @ u_z + b_z))):
-        raise wrong("the gate goes below 0: it used tanh",
-                    "a gate is a share between 0 and 1: which activation gives that?")
-    if np.allclose(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z))):
-        raise wrong("the gate ignores b_z", "add the bias inside the sigmoid")
-    if np.allclose(got, blend(_sigmoid(x_t @ w_z + b_z))):
-        raise wrong("the gate does not depend on h_prev",
-                    "the gate looks at the input and the previous state: add h_prev @ U_z")
-    if np.allclose(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z.T + b_z))):
-        raise wrong("the recurrent weights are applied transposed",
-                    "Keras keeps weights as (inputs, units): h_prev @ U_z, like x_t @ W_z")
-    raise wrong("the new state differs from the expected one on a random batch",
-                "z = sigmoid(x_t W_z + h_prev U_z + b_z), then mix h_prev and the candidate "
-                "with z and 1 - z")
+        z = _sigmoid(x_t @ w_z + h_prev @ u_z + b_z)
+        if matches(got, blend(z), atol=1e-6):
+            continue
+        if matches(got, (1 - z) * h_prev + z * candidate, atol=1e-6):
+            raise wrong(f"{case} z and 1 - z are swapped: with your code z = 1 takes the "
+                        "candidate",
+                        "in Keras' GRU the update gate z says how much of the OLD state to keep")
+        if matches(got, blend(np.tanh(x_t @ w_z + h_prev @ u_z + b_z)), atol=1e-6):
+            raise wrong(f"{case} the gate goes below 0: it used tanh",
+                        "a gate is a share between 0 and 1: which activation gives that?")
+        if matches(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z)), atol=1e-6):
+            raise wrong(f"{case} the gate ignores b_z", "add the bias inside the sigmoid")
+        if matches(got, blend(_sigmoid(x_t @ w_z + b_z)), atol=1e-6):
+            raise wrong(f"{case} the gate does not depend on h_prev",
+                        "the gate looks at the input and the previous state: add h_prev @ U_z")
+        if matches(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z.T + b_z)), atol=1e-6):
+            raise wrong(f"{case} the recurrent weights are applied transposed",
+                        "Keras keeps weights as (inputs, units): h_prev @ U_z, like x_t @ W_z")
+        raise wrong(f"{case} the new state differs from the expected one",
+                    "z = sigmoid(x_t W_z + h_prev U_z + b_z), then mix h_prev and the candidate "
+                    "with z and 1 - z")
+    return correct("z close to 1 keeps the old state, z close to 0 takes the candidate: "
+                   "an LSTM needs two gates (forget and input) for what z does alone.")
 
 
 gru_update = Exercise(
@@ -78,7 +98,21 @@ gru_update = Exercise(
         ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
          "    z = 1 / (1 + np.exp(-(W_z @ x_t + U_z @ h_prev + b_z)))\n"
          "    return z * h_prev + (1 - z) * candidate", "line 2 of `gru_update`"),
+        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
+         "    return np.zeros((2, 4))", "must have shape"),
+        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
+         "    kernel = np.concatenate([W_z, W_z, W_z], axis=1)\n"
+         "    recurrent = np.concatenate([U_z, U_z, U_z], axis=1)\n"
+         "    bias = np.stack([np.concatenate([b_z] * 3), np.zeros(3 * len(b_z))])\n"
+         "    return gated.gru_step(x_t, h_prev, kernel, recurrent, bias)",
+         "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import gated",
+    forbidden=("course_utils.gated.gru_step", "course_utils.gated.gru",
+               "course_utils.gated.sigmoid", "keras.layers.GRUCell", "keras.layers.GRU"),
+    variants=("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
+              "    z = 0.5 * (1 + np.tanh(0.5 * (x_t @ W_z + h_prev @ U_z + b_z)))\n"
+              "    return candidate + z * (h_prev - candidate)",),
 )
 
 
@@ -86,11 +120,20 @@ def _lstm_count(input_dim, units):
     return 4 * units * (input_dim + units + 1)
 
 
+# (input_dim, units): the lesson's layer, then seeded random sizes, smallest first
+_LSTM_CASES = ((2, 32),) + tuple(sorted(
+    (int(d), int(u)) for d, u in np.random.default_rng(7).integers(1, 129, size=(60, 2))))
+
+
 def _judge_lstm_parameters(lstm_parameters):
-    for input_dim, units in ((2, 32), (16, 64), (1, 3), (10, 5)):
+    for input_dim, units in _LSTM_CASES:
         got = attempt(lstm_parameters, input_dim, units)
         expected = _lstm_count(input_dim, units)
-        if got == expected:
+        if np.ndim(got) != 0 or not isinstance(got.item() if hasattr(got, "item") else got,
+                                               int | float):
+            raise wrong(f"lstm_parameters({input_dim}, {units}) returned {got!r}, not one number",
+                        "return the count as an int")
+        if matches(got, expected, rtol=0.0):
             continue
         what = f"lstm_parameters({input_dim}, {units}) returned {got!r}, expected {expected}"
         if got == expected // 4:
@@ -134,7 +177,14 @@ lstm_parameters = Exercise(
          "    return 4 * (units * input_dim + units)", "recurrent"),
         ("def lstm_parameters(input_dim, units):\n"
          "    return 3 * (units * input_dim + units * units + units)", "three gates"),
+        ("def lstm_parameters(input_dim, units):\n    return 4480", "expected"),
+        ("def lstm_parameters(input_dim, units):\n"
+         "    return gated.lstm_parameter_count(input_dim, units)", "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import gated",
+    forbidden=("course_utils.gated.lstm_parameter_count",
+               "course_utils.gated.simple_rnn_parameter_count", "keras.layers.LSTM",
+               "keras.layers.LSTMCell"),
 )
 
 
@@ -186,9 +236,9 @@ def _judge_choose_layer(choice):
             (task, layer), ("a recurrent layer reads steps in order, and these numbers have "
                             "no order", "without an order in time, a plain layer is enough"))
         raise wrong(f"{task} ({_TASKS[task]}): {layer} is not the best choice: {message}", hint)
-    return correct("Convolutions for images, gates for long memories (GRU when parameters "
-                   "are scarce, LSTM often for the very longest), a plain Dense layer when "
-                   "the inputs have no order.")
+    return correct("Convolutions for images; gates for a long memory, and a GRU when "
+                   "parameters are scarce, as here (an LSTM learns the task too, with a third "
+                   "more parameters); a plain Dense layer when the inputs have no order.")
 
 
 choose_layer = Exercise(
@@ -200,6 +250,7 @@ choose_layer = Exercise(
            "how far back must the model remember?",
            "Look back at the parameter counts and the adding problem in this lesson."),
     answer="layer_for",
+    kind="choose",
     setup="",
     solution='layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "Dense"}',
     mistakes=(

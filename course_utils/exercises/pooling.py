@@ -5,25 +5,40 @@ import numpy as np
 from course_utils import conv
 from course_utils.checks import Exercise, attempt, correct, wrong
 
-# ((H, W, C), pool_size, stride, padding), ordered so that each mistake shows on one of them
-_SHAPE_CASES = (((28, 28, 32), 2, None, "valid"), ((10, 10, 3), 3, 1, "valid"),
-                ((7, 7, 8), 2, None, "valid"), ((7, 7, 8), 2, None, "same"),
-                ((12, 9, 4), 4, 2, "valid"), ((9, 5, 1), 3, 2, "same"))
+
+def _shape_cases(seed: int = 2, count: int = 300) -> list[tuple[tuple[int, int, int], int,
+                                                                 int | None, str]]:
+    """((H, W, C), pool_size, stride, padding), the window fitting with 'valid'; smallest
+    first, the notebook's 28x28x32 example among them."""
+    rng = np.random.default_rng(seed)
+    cases = {((28, 28, 32), 2, None, "valid"), ((7, 7, 8), 2, None, "same")}
+    while len(cases) < count:
+        shape = (int(rng.integers(1, 30)), int(rng.integers(1, 30)), int(rng.integers(1, 65)))
+        padding = str(rng.choice(["valid", "same"]))
+        largest = min(shape[:2]) if padding == "valid" else 5
+        pool_size = int(rng.integers(1, min(largest, 5) + 1))
+        stride = None if rng.random() < 0.4 else int(rng.integers(1, 5))
+        cases.add((shape, pool_size, stride, padding))
+    return sorted(cases, key=lambda case: (case[0][0] * case[0][1], case[0][2], case[1]))
 
 
 def _expected_shape(shape, pool_size, stride, padding):
+    """The pooled (H, W, C), or None where the window does not fit (a mistake's guess)."""
     stride = pool_size if stride is None else stride
     height, width, channels = shape
-    return (conv.conv_output_size(height, pool_size, stride, padding),
-            conv.conv_output_size(width, pool_size, stride, padding), channels)
+    try:
+        return (conv.conv_output_size(height, pool_size, stride, padding),
+                conv.conv_output_size(width, pool_size, stride, padding), channels)
+    except ValueError:
+        return None
 
 
 def _judge_pooled_shape(pooled_shape):
-    for shape, pool_size, stride, padding in _SHAPE_CASES:
+    for shape, pool_size, stride, padding in _shape_cases():
         expected = _expected_shape(shape, pool_size, stride, padding)
-        got = attempt(pooled_shape, shape, pool_size, stride, padding)
-        call = f"pooled_shape({shape}, pool_size={pool_size}, stride={stride}, " \
-               f"padding={padding!r})"
+        call = (f"pooled_shape({shape}, pool_size={pool_size}, stride={stride}, "
+                f"padding={padding!r})")
+        got = attempt(pooled_shape, shape, pool_size, stride, padding, case=f"for {call}")
         try:
             got = tuple(int(item) for item in got)
         except (TypeError, ValueError):
@@ -31,13 +46,16 @@ def _judge_pooled_shape(pooled_shape):
                         "return (height, width, channels)") from None
         if got == expected:
             continue
-        where = f"{call} returned {got}, expected {expected}"
+        where = f"{call} returned {got}; expected {expected}"
         if len(got) == 2:
             raise wrong(where, "pooling works on each channel separately: the channels are "
                                "kept, so return three numbers")
         if stride is None and got == _expected_shape(shape, pool_size, 1, padding):
             raise wrong(where, "when stride is None, Keras uses the pool size as the stride")
-        if padding == "same" and got == _expected_shape(shape, pool_size, stride, "valid"):
+        stride_used = pool_size if stride is None else stride
+        valid_formula = ((shape[0] - pool_size) // stride_used + 1,
+                         (shape[1] - pool_size) // stride_used + 1, shape[2])
+        if padding == "same" and got == valid_formula:
             raise wrong(where, "with padding='same' a partial window at the edge still gives an "
                                "output cell: the size is rounded up, ceil(H / stride)")
         if got[:2] == (shape[0] // pool_size, shape[1] // pool_size):
@@ -47,7 +65,8 @@ def _judge_pooled_shape(pooled_shape):
             raise wrong(where, "height first, then width")
         raise wrong(where, "count the window positions along each axis, as for a convolution")
     return correct("Pooling uses the convolution's output-size formula with the pool size as "
-                   "the window and, by default, as the stride: 2x2 pooling halves each side.")
+                   "the window and, by default, as the stride: 2x2 pooling halves each side. "
+                   "Checked on 300 random shapes, pools, strides and paddings.")
 
 
 pooled_shape = Exercise(
@@ -69,6 +88,8 @@ pooled_shape = Exercise(
              "            (width - pool_size) // stride + 1, channels)",
     mistakes=(
         ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    return (14, 14, 32)", "expected"),
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
          "    height, width, channels = input_shape\n"
          "    stride = stride or pool_size\n"
          "    return ((height - pool_size) // stride + 1, (width - pool_size) // stride + 1)",
@@ -76,6 +97,8 @@ pooled_shape = Exercise(
         ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
          "    height, width, channels = input_shape\n"
          "    stride = 1 if stride is None else stride\n"
+         "    if padding == 'same':\n"
+         "        return (-(-height // stride), -(-width // stride), channels)\n"
          "    return ((height - pool_size) // stride + 1,\n"
          "            (width - pool_size) // stride + 1, channels)", "pool size as the stride"),
         ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
@@ -87,6 +110,24 @@ pooled_shape = Exercise(
          "    height, width, channels = input_shape\n"
          "    return (height // pool_size, width // pool_size, channels)",
          "moves by the stride"),
+        ("def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+         "    x = np.zeros((1,) + tuple(input_shape))\n"
+         "    return conv.pool2d(x, pool_size, stride, padding).shape[1:]", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=("course_utils.conv.pool2d", "course_utils.conv.conv_output_size",
+               "course_utils.conv.same_padding", "course_utils.conv.conv2d",
+               "keras.layers.MaxPooling2D", "keras.layers.AveragePooling2D",
+               "keras.ops.max_pool", "keras.ops.average_pool"),
+    variants=(
+        "import math\n"
+        "def pooled_shape(input_shape, pool_size, stride=None, padding='valid'):\n"
+        "    height, width, channels = input_shape\n"
+        "    stride = stride or pool_size\n"
+        "    if padding == 'same':\n"
+        "        return (math.ceil(height / stride), math.ceil(width / stride), channels)\n"
+        "    return (math.floor((height - pool_size) / stride) + 1,\n"
+        "            math.floor((width - pool_size) / stride) + 1, channels)",
     ),
 )
 
@@ -134,6 +175,7 @@ max_by_hand = Exercise(
            "Block (0, 0) is [[1, 3], [4, 6]]: keep its largest value; do the same for the "
            "other three, row by row."),
     answer="pooled",
+    kind="predict",
     solution="pooled = np.array([[6, 2],\n"
              "                   [3, 8]])",
     mistakes=(
@@ -209,6 +251,7 @@ purpose = Exercise(
            "answers 'how much of it is there on average?'.",
            "Ask for each case whether one strong value should win, or every value should count."),
     answer="pooling_for",
+    kind="choose",
     solution='pooling_for = {"A": "max", "B": "average", "C": "max", "D": "average"}',
     mistakes=(
         ('pooling_for = {"A": "max", "B": "max", "C": "max", "D": "max"}', "every purpose"),

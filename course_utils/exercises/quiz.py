@@ -52,6 +52,7 @@ architecture = Exercise(
            "Recognising a picture -> feature extraction; predicting what comes next -> memory; "
            "making new realistic samples -> competition."),
     answer="choices",
+    kind="choose",
     solution="\n".join(["choices = {"] + [f"    {task!r}: {family!r},"
                                           for task, family in _TASKS.items()] + ["}"]),
     mistakes=(
@@ -105,6 +106,7 @@ pool_shape = Exercise(
     hints=("Lesson 02: a pooling window slides over height and width only.",
            "With 'valid' padding the output size is floor((size - pool) / stride) + 1."),
     answer="pooled_shape",
+    kind="predict",
     solution="pooled_shape = (32, 14, 14, 16)",
     mistakes=(("pooled_shape = (32, 14, 14, 8)", "channels are unchanged"),
               ("pooled_shape = (32, 27, 27, 16)", "stride of 1"),
@@ -142,6 +144,7 @@ hidden_state = Exercise(
     hints=("Lesson 04: write out h_2 in terms of x_1 and x_2.",
            "The same W and U are used at every step; what changes from step to step?"),
     answer="hidden_state_holds",
+    kind="choose",
     solution='hidden_state_holds = "B"',
     mistakes=(('hidden_state_holds = "A"', "what does that bring along?"),
               ('hidden_state_holds = "C"', "the same at every step"),
@@ -180,6 +183,7 @@ equilibrium = Exercise(
     hints=("Lesson 07: the optimal D is p_data / (p_data + p_generator).",
            "At equilibrium p_generator = p_data."),
     answer="d_at_equilibrium",
+    kind="predict",
     solution="d_at_equilibrium = 0.5",
     mistakes=(("d_at_equilibrium = 1.0", "how sure can it be?"),
               ("d_at_equilibrium = 0.0", "half of what D sees is real"),

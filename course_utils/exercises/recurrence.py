@@ -2,58 +2,70 @@
 
 import numpy as np
 
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 
-def _step_inputs() -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng(4)
-    batch, features, units = 2, 3, 4
-    x_t = rng.normal(size=(batch, features))
-    h_prev = rng.uniform(-0.9, 0.9, size=(batch, units))
-    W = rng.normal(size=(features, units))
-    U = rng.normal(size=(units, units))
-    b = rng.normal(size=units)
-    return x_t, h_prev, W, U, b
+def _step_cases(seed: int = 4, count: int = 40) -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h_prev, W, U, b) for batches of 1 to 4, 1 to 5 features and 1 to 6 units,
+    features and units never equal so a transposed product shows; smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        units = int(rng.choice([size for size in range(1, 7) if size not in (features, batch)]))
+        cases.append((rng.normal(size=(batch, features)),
+                      rng.uniform(-0.9, 0.9, size=(batch, units)),
+                      rng.normal(size=(features, units)), rng.normal(size=(units, units)),
+                      rng.normal(size=units)))
+    return sorted(cases, key=lambda case: (case[1].size, case[0].size))
 
 
 def _judge_step(rnn_step):
-    x_t, h_prev, W, U, b = _step_inputs()
-    got = np.asarray(attempt(rnn_step, x_t.copy(), h_prev.copy(), W.copy(), U.copy(), b.copy()),
-                     dtype=float)
-    expected_shape = (x_t.shape[0], U.shape[0])
-    if got.shape == expected_shape[::-1]:
-        raise wrong(f"for x_t of shape {x_t.shape} and h_prev of shape {h_prev.shape} you "
-                    f"returned shape {got.shape}, expected {expected_shape}",
-                    "Keras keeps one example per row: multiply x_t @ W, not W @ x_t")
-    if got.shape != expected_shape:
-        raise wrong(f"for x_t of shape {x_t.shape} and h_prev of shape {h_prev.shape} you "
-                    f"returned shape {got.shape}, expected {expected_shape} (batch, units)",
-                    "the new hidden state has one row per example and one column per unit")
-    pre = x_t @ W + h_prev @ U + b
-    mistakes = [
-        (np.maximum(pre, 0.0), "your step uses ReLU: values above 1 appear",
-         "a SimpleRNN squashes with tanh, so every value stays between -1 and 1"),
-        (pre, "your step has no activation: values above 1 appear",
-         "apply tanh to the sum, so the state stays between -1 and 1"),
-        (1.0 / (1.0 + np.exp(-pre)), "your step uses the sigmoid: no value is negative",
-         "a SimpleRNN uses tanh, which is centred on 0 and can be negative"),
-        (np.tanh(x_t @ W + h_prev @ U), "your step ignores the bias b",
-         "add the bias b inside the tanh"),
-        (np.tanh(x_t @ W + h_prev @ U.T + b), "your step uses U transposed",
-         "with one example per row, the previous state multiplies as h_prev @ U "
-         "(Keras' recurrent_kernel has shape (units in, units out))"),
-        (np.tanh(x_t @ W + b), "your step ignores the previous hidden state h_prev",
-         "the previous state h_prev @ U is the memory: without it this is a plain Dense layer"),
-        (np.tanh(x_t @ W + h_prev + b), "your step adds h_prev without multiplying by U",
-         "the previous state goes through the recurrent weights: h_prev @ U"),
-    ]
-    for candidate, message, hint in mistakes:
-        if np.allclose(got, candidate, atol=1e-6):
-            raise wrong(f"{message} (on a batch of {x_t.shape[0]} with 3 features and 4 units)",
-                        hint)
-    if not np.allclose(got, np.tanh(pre), atol=1e-6):
-        raise wrong(f"for the test batch you returned\n{np.round(got, 3)}\nexpected\n"
-                    f"{np.round(np.tanh(pre), 3)}",
+    for x_t, h_prev, W, U, b in _step_cases():
+        batch, units = h_prev.shape
+        case = (f"for a batch of {batch}, {x_t.shape[1]} features and {units} units "
+                f"(x_t of shape {x_t.shape}, h_prev of shape {h_prev.shape})")
+        got = attempt(rnn_step, x_t.copy(), h_prev.copy(), W.copy(), U.copy(), b.copy(),
+                      case=case)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} rnn_step returned {got!r}, not an array",
+                        "return the new hidden state, an array of shape (batch, units)") from None
+        expected = np.tanh(x_t @ W + h_prev @ U + b)
+        if got.shape == expected.shape[::-1] and batch != units:
+            raise wrong(f"{case} you returned shape {got.shape}; expected {expected.shape}",
+                        "Keras keeps one example per row: multiply x_t @ W, not W @ x_t")
+        if got.shape != expected.shape:
+            raise wrong(f"{case} you returned shape {got.shape}; expected {expected.shape} "
+                        "(batch, units)",
+                        "the new hidden state has one row per example and one column per unit")
+        if matches(got, expected, atol=1e-6):
+            continue
+        pre = x_t @ W + h_prev @ U + b
+        mistakes = [
+            (np.maximum(pre, 0.0), "your step uses ReLU: values above 1 appear",
+             "a SimpleRNN squashes with tanh, so every value stays between -1 and 1"),
+            (pre, "your step has no activation: values above 1 appear",
+             "apply tanh to the sum, so the state stays between -1 and 1"),
+            (1.0 / (1.0 + np.exp(-pre)), "your step uses the sigmoid: no value is negative",
+             "a SimpleRNN uses tanh, which is centred on 0 and can be negative"),
+            (np.tanh(x_t @ W + h_prev @ U), "your step ignores the bias b",
+             "add the bias b inside the tanh"),
+            (np.tanh(x_t @ W + h_prev @ U.T + b), "your step uses U transposed",
+             "with one example per row, the previous state multiplies as h_prev @ U "
+             "(Keras' recurrent_kernel has shape (units in, units out))"),
+            (np.tanh(x_t @ W + b), "your step ignores the previous hidden state h_prev",
+             "the previous state h_prev @ U is the memory: without it this is a plain Dense "
+             "layer"),
+            (np.tanh(x_t @ W + h_prev + b), "your step adds h_prev without multiplying by U",
+             "the previous state goes through the recurrent weights: h_prev @ U"),
+        ]
+        for candidate, message, hint in mistakes:
+            if matches(got, candidate, atol=1e-6):
+                raise wrong(f"{message} ({case})", hint)
+        raise wrong(f"{case} you returned\n{np.round(got, 3)}\nexpected\n"
+                    f"{np.round(expected, 3)}",
                     "three terms inside one tanh: the input through W, the previous state "
                     "through U, and the bias")
     return correct("One step is one line: the same W, U and b are reused at every time step, "
@@ -84,45 +96,58 @@ step = Exercise(
          " + b[:, None])", "x_t @ W, not W @ x_t"),
         ("def rnn_step(x_t, h_prev, W, U, b):\n    return x_t @ W + h_prev @ U + b",
          "no activation"),
+        ("def rnn_step(x_t, h_prev, W, U, b):\n    return np.zeros((2, 4))", "expected"),
+        ("def rnn_step(x_t, h_prev, W, U, b):\n"
+         "    return recurrent.rnn_step(x_t, h_prev, W, U, b)", "course's version"),
     ),
+    setup="import numpy as np\nfrom course_utils import recurrent",
+    forbidden=("course_utils.recurrent.rnn_step", "course_utils.recurrent.simple_rnn",
+               "keras.layers.SimpleRNNCell", "keras.layers.SimpleRNN"),
+    variants=("def rnn_step(x_t, h_prev, W, U, b):\n"
+              "    return np.tanh(np.dot(x_t, W) + np.dot(h_prev, U) + b[None, :])",),
 )
 
 
+def _hidden_cases(seed: int = 5, count: int = 60) -> list[tuple[int, int, int, int, bool]]:
+    """(batch, steps, features, units, return_sequences), all sizes different, smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = {(32, 50, 3, 16, False), (32, 50, 3, 16, True)}
+    while len(cases) < count:
+        sizes = tuple(int(size) for size in rng.choice(np.arange(1, 65), size=4, replace=False))
+        cases.add(sizes + (bool(rng.integers(2)),))
+    return sorted(cases, key=lambda case: case[:4])
+
+
 def _judge_hidden_shape(hidden_shape):
-    cases = [(32, 50, 3, 16, False), (32, 50, 3, 16, True), (8, 10, 1, 4, True)]
-    for batch, steps, features, units, sequences in cases:
-        got = attempt(hidden_shape, batch, steps, features, units, sequences)
+    for batch, steps, features, units, sequences in _hidden_cases():
+        call = (f"hidden_shape(batch_size={batch}, steps={steps}, features={features}, "
+                f"units={units}, return_sequences={sequences})")
+        got = attempt(hidden_shape, batch, steps, features, units, sequences, case=f"for {call}")
         try:
             got = tuple(int(size) for size in got)
         except TypeError:
-            raise wrong(f"hidden_shape(...) returned {got!r}, not a tuple of sizes",
+            raise wrong(f"{call} returned {got!r}, not a tuple of sizes",
                         "return a tuple such as (2, 3)") from None
         expected = (batch, steps, units) if sequences else (batch, units)
         if got == expected:
             continue
-        call = (f"hidden_shape(batch_size={batch}, steps={steps}, features={features}, "
-                f"units={units}, return_sequences={sequences})")
+        where = f"{call} returned {got}; expected {expected}"
         if sequences and got == (batch, units):
-            raise wrong(f"{call} returned {got}, expected {expected}",
-                        "with return_sequences=True the layer returns the hidden state at "
-                        "every time step, not only the last one")
+            raise wrong(where, "with return_sequences=True the layer returns the hidden state "
+                               "at every time step, not only the last one")
         if not sequences and got == (batch, steps, units):
-            raise wrong(f"{call} returned {got}, expected {expected}",
-                        "with return_sequences=False only the last hidden state comes out")
+            raise wrong(where, "with return_sequences=False only the last hidden state comes out")
         if features in got and units not in got:
-            raise wrong(f"{call} returned {got}, expected {expected}",
-                        "the hidden state has one value per unit, whatever the number of "
-                        "input features")
+            raise wrong(where, "the hidden state has one value per unit, whatever the number "
+                               "of input features")
         if batch not in got:
-            raise wrong(f"{call} returned {got}, expected {expected}",
-                        "every sequence of the batch gets its own hidden state: the batch "
-                        "size comes first")
+            raise wrong(where, "every sequence of the batch gets its own hidden state: the "
+                               "batch size comes first")
         if sorted(got) == sorted(expected):
-            raise wrong(f"{call} returned {got}, expected {expected}",
-                        "the order of the axes matters: Keras puts the batch first, time "
-                        "next, units last")
-        raise wrong(f"{call} returned {got}, expected {expected}",
-                    "think of one hidden state of `units` numbers per sequence, per step kept")
+            raise wrong(where, "the order of the axes matters: Keras puts the batch first, time "
+                               "next, units last")
+        raise wrong(where, "think of one hidden state of `units` numbers per sequence, per step "
+                           "kept")
     return correct("The hidden state's size is set by the layer's units, never by the number "
                    "of input features or time steps: that is why an RNN reads any length.")
 
@@ -156,7 +181,11 @@ hidden_shape = Exercise(
          "    if return_sequences:\n"
          "        return (steps, batch_size, units)\n"
          "    return (batch_size, units)", "order of the axes"),
+        ("def hidden_shape(batch_size, steps, features, units, return_sequences):\n"
+         "    return (32, 50, 16) if return_sequences else (32, 16)", "expected"),
     ),
+    forbidden=("keras.layers.SimpleRNN", "keras.layers.LSTM", "keras.layers.GRU",
+               "keras.layers.RNN"),
 )
 
 
@@ -208,6 +237,7 @@ gradient = Exercise(
     hints=("Backpropagation through time multiplies by U once per step going back.",
            "Think of the scalar case: what do 0.5**30 and 1.5**30 look like?"),
     answer="prediction",
+    kind="predict",
     solution='prediction = {0.5: "vanish", 1.5: "explode"}',
     mistakes=(
         ('prediction = {0.5: "explode", 1.5: "vanish"}', "swapped"),
