@@ -18,6 +18,20 @@ def pooling_explorer():
     return explore_conv.PoolingExplorer(photo="camera", size=64)
 
 
+def test_the_kernel_explorer_runs_on_the_convolution_it_is_given():
+    calls = []
+
+    def my_conv2d(x, kernel, bias=None, stride=1, padding="valid"):
+        calls.append(x.shape)
+        return conv.conv2d(x, kernel, bias, stride, padding) * 2
+
+    explorer = explore_conv.KernelExplorer(photo="camera", preset="sobel x", size=32,
+                                           conv2d=my_conv2d)
+    expected = 2 * explore_conv.filter_image(explorer.photos["camera"], explorer.weights())
+    np.testing.assert_allclose(explorer.output(), expected, rtol=1e-6)
+    assert calls and calls[-1] == (1, 32, 32, 1)
+
+
 def test_filter_image_is_conv2d_on_one_channel():
     image = np.random.default_rng(0).random((9, 7)).astype(np.float32)
     weights = explore_conv.PRESETS["laplacian"]

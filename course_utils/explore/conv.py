@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,15 +26,20 @@ _CUSTOM = "custom"
 
 
 def filter_image(image: np.ndarray, weights: np.ndarray, stride: int = 1,
-                 padding: str = "valid") -> np.ndarray:
-    """One grey image through one filter: image (H, W), weights (kh, kw) -> (H_out, W_out)."""
+                 padding: str = "valid", conv2d: Callable[..., np.ndarray] = conv.conv2d
+                 ) -> np.ndarray:
+    """One grey image through one filter: image (H, W), weights (kh, kw) -> (H_out, W_out).
+
+    conv2d: the convolution to use, with the signature of ``conv.conv2d`` (lesson 01's
+    own loops once they pass their check).
+    """
     image = np.asarray(image, dtype=np.float32)
     weights = np.asarray(weights, dtype=np.float32)
     if image.ndim != 2 or weights.ndim != 2:
         raise ValueError(f"image and weights must be 2-D (H, W) and (kh, kw), got shapes "
                          f"{image.shape} and {weights.shape}")
-    return conv.conv2d(image[None, :, :, None], weights[:, :, None, None],
-                       stride=stride, padding=padding)[0, :, :, 0]
+    return np.asarray(conv2d(image[None, :, :, None], weights[:, :, None, None],
+                             stride=stride, padding=padding))[0, :, :, 0]
 
 
 def _relative_change(after: np.ndarray, before: np.ndarray) -> float:
@@ -85,15 +91,19 @@ class KernelExplorer(Explorer):
     """Pick a photo and a 3x3 filter (a preset or your own nine weights), stride and padding.
 
     The filtered image and its shape update live (lesson 01). The output is shown with
-    its own grey scale: black at its 0.5th percentile, white at its 99.5th.
+    its own grey scale: black at its 0.5th percentile, white at its 99.5th. ``conv2d`` is
+    the convolution it runs (the learner's own, once it passes; loops are slow, so give a
+    small ``size`` then).
     """
 
     name = "kernel"
 
-    def __init__(self, photo: str = "camera", preset: str = "sobel x", size: int = 256):
+    def __init__(self, photo: str = "camera", preset: str = "sobel x", size: int = 256,
+                 conv2d: Callable[..., np.ndarray] = conv.conv2d):
         import ipywidgets
 
         super().__init__()
+        self.conv2d = conv2d
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
         # every photo loaded once, so switching photos is as quick as any other change
@@ -157,7 +167,8 @@ class KernelExplorer(Explorer):
     def output(self) -> np.ndarray:
         """The filtered photo for the current controls: (H_out, W_out)."""
         return filter_image(self.photos[self.controls["photo"].value], self.weights(),
-                            self.controls["stride"].value, self.controls["padding"].value)
+                            self.controls["stride"].value, self.controls["padding"].value,
+                            self.conv2d)
 
     def sweep(self) -> list[tuple[str, Any]]:
         """Every control, including edits of a corner and of the centre weight."""
