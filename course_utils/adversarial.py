@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._arrays import given, run_first
+
 __all__ = [
     "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
     "mode_coverage", "make_generator", "make_discriminator",
@@ -103,6 +105,10 @@ def mode_coverage(samples: np.ndarray, centers: np.ndarray, std: float,
     Returns a dict: ``modes_covered`` (int, 0..K), ``high_quality`` (share of the N points,
     0..1) and ``counts`` (K ints, the high-quality points next to each centre).
     """
+    data_first = run_first("The data: points in the plane")
+    given(samples, "samples", "generated points of shape (N, 2)",
+          "run the cell that generates them first")
+    given(centers, "centers", "the mixture's means of shape (K, 2)", data_first)
     samples = np.asarray(samples, dtype=np.float64)
     centers = np.asarray(centers, dtype=np.float64)
     if samples.ndim != 2 or samples.shape[1] != 2 or len(samples) == 0:
@@ -110,7 +116,7 @@ def mode_coverage(samples: np.ndarray, centers: np.ndarray, std: float,
                          "pass the generated points, one row per point")
     if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) == 0:
         raise ValueError(f"centers must have shape (K, 2), got {centers.shape}: "
-                         "use ring_centers(...) or grid_centers(...)")
+                         f"use ring_centers(...) or grid_centers(...), or {data_first}")
     if not np.all(np.isfinite(samples)):
         raise ValueError("samples contain NaN or infinity: training has diverged")
     std = _check_positive("std", std)
@@ -167,6 +173,8 @@ def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_la
 
 
 def _probabilities(name: str, values: Any) -> np.ndarray:
+    given(values, name, "the discriminator's probabilities for a batch",
+          run_first("The two players and their losses"))
     array = np.asarray(values, dtype=np.float64)
     if array.size == 0:
         raise ValueError(f"{name} is empty: pass the discriminator's outputs for a batch")

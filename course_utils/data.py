@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_utils._arrays import given
+
 __all__ = ["load_digits", "few_per_class", "load_photo", "load_co2", "load_names", "PHOTOS",
            "LOADERS", "split_by_time"]
 
@@ -26,7 +28,7 @@ def _require(module: str, package: str) -> object:
     except ImportError as error:
         raise ImportError(
             f"this data set comes from the '{package}' package, which is not installed: "
-            f"run `pip install -r requirements.txt` (or `make lab`) in the course folder"
+            f"run `pip install -r requirements.txt` (or `python course.py lab`) in the course folder"
         ) from error
 
 
@@ -64,7 +66,15 @@ def few_per_class(x: np.ndarray, y: np.ndarray, per_class: int, seed: int = 0
     x: array of shape (N, ...); y: int array of shape (N,). Returns (x_small, y_small) with
     10 * per_class rows (for 10 classes), shuffled.
     """
+    # lesson 09 loads x_train, y_train before its first section
+    data_first = "run the lesson's opening code cells first (they load x_train, y_train)"
+    given(x, "x", "examples such as x_train, of shape (N, ...)", data_first)
+    given(y, "y", "class labels such as y_train, of shape (N,)", data_first)
     x, y = np.asarray(x), np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        # float targets (a series' next values, say) are not classes to pick examples from
+        raise ValueError(f"y must hold integer class labels of shape (N,) such as y_train, "
+                         f"got {y.dtype} of shape {y.shape}: {data_first}")
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} rows but y has {len(y)}: pass matching arrays")
     classes, counts = np.unique(y, return_counts=True)

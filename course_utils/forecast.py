@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_utils._arrays import callable_model, given, run_first
+
 __all__ = ["make_windows", "persistence", "seasonal_naive", "fit_linear", "predict_linear",
            "to_changes", "from_changes", "Scaler", "recursive", "by_horizon", "mae"]
 
@@ -41,11 +43,17 @@ def _finite_series(series: np.ndarray, name: str = "series") -> np.ndarray:
     return series
 
 
+# where each lesson makes the windows these functions receive
+_WINDOWS_FROM = (f"in lesson 05, {run_first('Split by time, never shuffled across the split')}"
+                 f"; in lesson 09, {run_first('2. A series: a dense network on windows against an RNN')}")
+
+
 def _windows_array(x: np.ndarray, name: str = "x") -> np.ndarray:
+    given(x, name, "windows of shape (N, window, 1) as make_windows returns", _WINDOWS_FROM)
     x = np.asarray(x)
     if x.ndim != 3 or x.shape[2] != 1:
         raise ValueError(f"{name} must have shape (N, window, 1) as make_windows returns, got "
-                         f"{x.shape}")
+                         f"{x.shape}: {_WINDOWS_FROM}")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} holds non-finite values (NaN or inf)")
     return x
@@ -211,6 +219,8 @@ def recursive(step: Callable[[np.ndarray], np.ndarray], x: np.ndarray, horizon: 
     step: maps windows (N, window, 1) to next values (N,). x: (N, window, 1).
     Returns (N, horizon): column h is the forecast h + 1 steps after each window.
     """
+    callable_model(step, "step", "a function from windows (N, window, 1) to next values (N,)",
+                   f"in lesson 05, {run_first('Fix 2: predict the change, not the level')}")
     x = _windows_array(x)
     _check_positive_int(horizon, "horizon")
     window = x.astype(np.float64)
@@ -250,6 +260,8 @@ def by_horizon(step: Callable[[np.ndarray], np.ndarray], series: np.ndarray, n_t
 
 def mae(forecast: np.ndarray, truth: np.ndarray) -> float:
     """Mean absolute error, in the units of the series (ppm for CO2). Shapes must match."""
+    given(forecast, "forecast", "one forecast per target", "run the cell that makes it first")
+    given(truth, "truth", "the targets, such as y_test", _WINDOWS_FROM)
     forecast, truth = np.asarray(forecast, dtype=np.float64), np.asarray(truth, dtype=np.float64)
     if forecast.shape != truth.shape:
         raise ValueError(f"forecast has shape {forecast.shape} but truth has {truth.shape}: "

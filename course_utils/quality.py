@@ -14,10 +14,19 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._arrays import callable_model, given, run_first
+
 __all__ = ["class_probabilities", "classes_covered", "digit_scores", "frechet_distance"]
 
 
+# where lessons 08 and 09 make the judge these functions receive
+_JUDGE_FROM = (f"in lesson 08, {run_first('Measure, do not eyeball')}; lesson 09 loads the "
+               "judge in its first code cell")
+
+
 def _as_images(images: Any) -> np.ndarray:
+    given(images, "images", "digits of shape (N, 28, 28) in [0, 1]",
+          "run the cell that makes them first (the digits, or the generator's samples)")
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 2 and images.shape[1] == 784:
         images = images.reshape(-1, 28, 28)
@@ -39,6 +48,7 @@ def class_probabilities(images: Any, classifier: Any, batch_size: int = 500) -> 
 
     Calls the classifier directly in batches (no ``model.predict``: faster on small sets).
     """
+    callable_model(classifier, "classifier", "a digit classifier such as judge", _JUDGE_FROM)
     images = _as_images(images)
     parts = [np.asarray(classifier(images[start:start + batch_size], training=False))
              for start in range(0, len(images), batch_size)]

@@ -15,10 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._arrays import callable_model, given, run_first
+
 __all__ = ["START", "END", "adding_problem", "make_vocabulary", "encode_names", "decode",
            "sample_names", "novelty", "plausibility", "is_well_formed"]
 
 START, END = "^", "$"
+# lesson 06 builds and trains the name model, and its vocabulary, in this section
+_NAME_MODEL_FROM = run_first("Generating names, one character at a time")
 
 
 def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
@@ -129,7 +133,7 @@ def _sample_tokens(model: Callable[..., Any], temperatures: np.ndarray, seed: in
         if logits.ndim != 3 or logits.shape[:2] != tokens.shape:
             raise ValueError(f"the model must map token indices (N, T) to logits (N, T, V), "
                              f"got {logits.shape} for input {tokens.shape}: does its last "
-                             "layer return sequences?")
+                             f"layer return sequences? Pass name_model: {_NAME_MODEL_FROM}")
         scaled = logits[:, -1, :] / temperatures[:, None]
         scaled[:, 0] = -np.inf  # START is never a next character
         scaled -= scaled.max(axis=1, keepdims=True)
@@ -159,6 +163,8 @@ def sample_names(model: Callable[..., Any], vocabulary: Sequence[str], count: in
     characters win more often, above 1 the choice gets closer to uniform. A name that
     reaches max_length letters without END is cut there.
     """
+    callable_model(model, "model", "the name model (name_model)", _NAME_MODEL_FROM)
+    given(vocabulary, "vocabulary", "the tuple from make_vocabulary(words)", _NAME_MODEL_FROM)
     count = _positive_int(count, "count")
     max_length = _positive_int(max_length, "max_length")
     temperatures = np.asarray(temperature, dtype=np.float64)

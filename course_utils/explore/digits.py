@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import ndimage
 
+from course_utils._arrays import callable_model, given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["transform_digit", "DigitExplorer"]
@@ -52,13 +53,20 @@ class DigitExplorer(Explorer):
         import ipywidgets
 
         super().__init__()
+        callable_model(model, "model", "a Keras digit classifier such as classifier",
+                       run_first("The course CNN, fully trained: a shipped checkpoint"))
+        data_first = run_first("The data: 5,000 real handwritten digits")
+        given(images, "images", "the test digits x_test, of shape (N, 28, 28)", data_first)
+        given(labels, "labels", "the test labels y_test, of shape (N,)", data_first)
         self.model = model
         self.images = np.asarray(images, dtype=np.float32)
         self.labels = np.asarray(labels)
         if self.images.ndim != 3 or self.images.shape[1:] != (28, 28):
-            raise ValueError(f"images must have shape (N, 28, 28), got {self.images.shape}")
-        if len(self.labels) != len(self.images):
-            raise ValueError(f"{len(self.images)} images but {len(self.labels)} labels")
+            raise ValueError(f"images must be digits of shape (N, 28, 28) such as x_test, got "
+                             f"{self.images.shape}: {data_first}")
+        if self.labels.shape != (len(self.images),):
+            raise ValueError(f"{len(self.images)} images but labels of shape "
+                             f"{self.labels.shape}: pass x_test with y_test ({data_first})")
         if not 0 <= index < len(self.images):
             raise ValueError(f"index must be between 0 and {len(self.images) - 1}, got {index}")
         slider = ipywidgets.IntSlider

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from course_utils import adversarial
+from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["GanExplorer"]
@@ -46,10 +47,12 @@ class GanExplorer(Explorer):
         import ipywidgets
 
         super().__init__()
+        data_first = run_first("The data: points in the plane")
+        given(real_points, "real_points", "points of shape (N, 2)", data_first)
         real_points = np.asarray(real_points, dtype=np.float32)
         if real_points.ndim != 2 or real_points.shape[1] != 2 or len(real_points) < 2:
             raise ValueError(f"real_points must have shape (N, 2), got {real_points.shape}: "
-                             "use adversarial.ring_of_gaussians(...) or similar")
+                             f"use adversarial.ring_of_gaussians(...) or similar; {data_first}")
         if (centers is None) != (std is None):
             raise ValueError("give both centers and std to count modes covered, or neither")
         if generator_loss not in _LOSSES.values():

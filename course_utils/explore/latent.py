@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils._arrays import callable_model, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["slerp", "latent_directions", "latent_point", "LatentExplorer"]
@@ -74,6 +75,12 @@ class LatentExplorer(Explorer):
         import tensorflow as tf
 
         super().__init__()
+        section = run_first("A better design: the DCGAN")
+        callable_model(generator, "generator", "a Keras generator such as shipped_generator",
+                       section)
+        if classifier is not None:
+            callable_model(classifier, "classifier", "a digit classifier such as judge",
+                           run_first("Measure, do not eyeball"))
         self.generator, self.classifier = generator, classifier
         # A compiled direct call: a few ms for one image, where model.predict costs ~600 ms.
         self._generate = tf.function(lambda noise: generator(noise, training=False))

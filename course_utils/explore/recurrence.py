@@ -13,6 +13,7 @@ from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from course_utils import recurrent
+from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["unroll", "RecurrenceExplorer", "RADII"]
@@ -63,10 +64,13 @@ class RecurrenceExplorer(Explorer):
         import ipywidgets
 
         super().__init__()
+        section = run_first("Explorer: watch the memory fade or explode")
+        for name, value in (("x", x), ("W", W), ("U", U), ("b", b)):
+            given(value, name, "an array such as pulse, memory_W, memory_U or memory_b", section)
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or len(x) < 2:
-            raise ValueError(f"x must be one sequence of shape (T, D) with T >= 2, "
-                             f"got shape {x.shape}")
+            raise ValueError(f"x must be one sequence of shape (T, D) with T >= 2, such as "
+                             f"pulse, got shape {x.shape}: {section}")
         units = np.shape(U)[0]
         readout = np.full(units, 1.0 / units) if readout is None else readout
         if radius not in radii:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["threshold", "ThresholdExplorer"]
@@ -27,7 +28,14 @@ class ThresholdExplorer(Explorer):
         import ipywidgets
 
         super().__init__()
+        given(image, "image", "one digit of shape (28, 28), e.g. x_train[0]",
+              run_first("A first look at the data"))
         self.image = np.asarray(image, dtype=np.float32)
+        if self.image.ndim != 2 or min(self.image.shape) < 8:
+            # a digit is a picture; a row of numbers (a window of a series) is not
+            raise ValueError(f"image must be one digit of shape (28, 28), e.g. x_train[0], got "
+                             f"shape {self.image.shape}: "
+                             f"{run_first('A first look at the data')}")
         self.controls = {"level": ipywidgets.FloatSlider(
             value=level, min=0.0, max=0.95, step=0.05, description="threshold",
             continuous_update=True)}

@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
 
 __all__ = ["LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
@@ -131,6 +132,14 @@ def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
     and labels (10 * per_class,) int64, in class order."""
     if not isinstance(per_class, int) or per_class < 1:
         raise ValueError(f"per_class must be a positive int, got {per_class!r}")
+    section = run_first("3. New samples: a classifier is not a generator")
+    expected = "the conditional generator from load_conditional_generator()"
+    callable_model(generator, "generator", expected, section)
+    if len(getattr(generator, "inputs", None) or ()) != 2:
+        # an unconditional generator (lesson 08's DCGAN) takes noise only, not (noise, label)
+        raise TypeError(f"generator must be {expected}, which takes (noise, label); got "
+                        f"{type(generator).__name__} {getattr(generator, 'name', '')!r}: "
+                        f"{section}")
     latent_dim = generator.inputs[0].shape[-1]
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(10), per_class).astype(np.int32)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from course_utils._arrays import callable_model, given, run_first
 from course_utils.env import quiet_tensorflow
 from course_utils.models._checkpoint import read_description
 
@@ -30,6 +31,12 @@ FEATURES_LAYER = "features"
 _CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 CHECKPOINT_WEIGHTS = _CHECKPOINTS / "digit_cnn.weights.h5"
 CHECKPOINT_INFO = _CHECKPOINTS / "digit_cnn.json"
+# where each lesson makes the digits and the classifier these functions receive
+_DIGITS_FROM = (f"in lesson 03, {run_first('The data: 5,000 real handwritten digits')}; "
+                "lessons 08 and 09 load the digits in their first code cell")
+_CLASSIFIER_FROM = (f"in lesson 03, {run_first('The course CNN, fully trained: a shipped checkpoint')}"
+                    f"; in lesson 08, {run_first('Measure, do not eyeball')}; lesson 09 loads "
+                    "it in its first code cell")
 
 
 def _keras() -> Any:
@@ -155,12 +162,14 @@ def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
 
 def _as_images(images: Any) -> np.ndarray:
     """Validate digit images and return float32 of shape (N, 28, 28, 1)."""
+    given(images, "images", "digits of shape (N, 28, 28)", _DIGITS_FROM)
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 3 and images.shape[1:] == (28, 28):
         images = images[..., None]
     if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE:
         hint = ("for one digit, add a batch axis: images[None]" if images.shape == (28, 28)
-                else "digits are 28 x 28 grey images, like data.load_digits()")
+                else "digits are 28 x 28 grey images, like data.load_digits(): "
+                + _DIGITS_FROM)
         raise ValueError(f"expected images of shape (N, 28, 28) or (N, 28, 28, 1), got "
                          f"{images.shape}: {hint}")
     if len(images) == 0:
@@ -191,6 +200,7 @@ def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.nd
     images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. Calls the model directly in batches
     (much faster than ``model.predict`` for small inputs).
     """
+    callable_model(model, "model", "a Keras digit classifier", _CLASSIFIER_FROM)
     return _batched(model, _as_images(images), batch_size)
 
 
@@ -201,6 +211,8 @@ def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray
     "features", like ``build_course_cnn`` and ``load_digit_classifier``. Used for the
     Frechet distance between sets of digits (lessons 08, 09).
     """
+    callable_model(model, "model", "the course CNN from load_digit_classifier()",
+                   _CLASSIFIER_FROM)
     names = [layer.name for layer in model.layers]
     if FEATURES_LAYER not in names:
         raise ValueError(f"the model has no layer named {FEATURES_LAYER!r} (its layers: "
