@@ -152,7 +152,9 @@ class _NotAttempted(Exception):
 
 
 class _LearnerError(Exception):
-    pass
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
 
 
 class _CourseVersion(BaseException):
@@ -290,12 +292,14 @@ def _is_placeholder(value: Any) -> bool:
     return False
 
 
-def attempt(function: Callable[..., Any], *args: Any, case: str = "", **kwargs: Any) -> Any:
+def attempt(function: Callable[..., Any], *args: Any, case: str = "", error_hint: str = "",
+            **kwargs: Any) -> Any:
     """Call the learner's function for a judge, turning what goes wrong into feedback.
 
     A placeholder result (None or ...) or NotImplementedError means "not attempted";
     any other exception becomes feedback that points at the learner's own line, on the
-    input ``case`` describes ("for a 3x4 image and a 2x2 kernel"), if given.
+    input ``case`` describes ("for a 3x4 image and a 2x2 kernel"), if given, with
+    ``error_hint`` as the hint (the likely cause for this exercise), if given.
     A call to one of the exercise's ``forbidden`` functions is refused with a kind note.
     """
     if not callable(function):
@@ -312,7 +316,7 @@ def attempt(function: Callable[..., Any], *args: Any, case: str = "", **kwargs: 
         if "ellipsis" in str(error):  # a scaffold with a `...` region still to fill in
             raise _NotAttempted(_unfinished_line(error)) from None
         raise _LearnerError((f"{case[:1].upper()}{case[1:]}: " if case else "")
-                            + _describe_learner_error(error)) from None
+                            + _describe_learner_error(error), error_hint) from None
     if _is_placeholder(result):
         raise _NotAttempted()
     return result
@@ -443,7 +447,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
         except _Wrong as verdict:
             feedback = Feedback(exercise_id, WRONG, verdict.message, verdict.hint)
         except _LearnerError as error:
-            feedback = Feedback(exercise_id, WRONG, str(error),
+            feedback = Feedback(exercise_id, WRONG, str(error), error.hint or
                                 "fix the line named above, run your cell again, then this one.")
         finally:
             _forbidden.clear()

@@ -175,8 +175,8 @@ def test_not_implemented_is_not_attempted():
 def test_a_scaffold_with_a_region_left_is_not_attempted_and_names_the_line():
     def output_size(n, k, stride=1, padding=0):
         padded = n + 2 * padding
-        positions = ...  # how many positions fit
-        return positions + 1
+        positions = ...  # how many positions fit in `padded` cells
+        return positions + 1 + 0 * padded
 
     feedback = checks.check("conv.output_size", output_size)
     assert feedback.status == checks.NOT_ATTEMPTED

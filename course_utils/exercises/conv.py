@@ -1,4 +1,5 @@
-"""Lesson 01's exercises: the output-size formula, one step of the sliding window, an edge filter.
+"""Lesson 01's exercises: conv2d with loops (one channel, then the whole layer), the
+output-size formula, one step of the sliding window, a bug at the border, an edge filter.
 
 Every judge runs the answer on many seeded random cases, smallest first, and compares it
 with the course's reference; the feedback names the smallest case that fails.
@@ -19,6 +20,381 @@ _CONVOLUTIONS = ("course_utils.conv.conv2d", "keras.layers.Conv2D", "keras.ops.c
                  "tensorflow.nn.conv2d", "scipy.signal.correlate2d", "scipy.signal.convolve2d",
                  "scipy.signal.correlate", "scipy.ndimage.correlate")
 
+
+# ---------------------------------------------------------------- conv2d with loops (scaffolds)
+
+def _loops(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
+           padding: str = "valid", flip: bool = False, strided: bool = True,
+           odd_zero_before: bool = False, last: bool = True) -> np.ndarray:
+    """conv2d with loops and switchable mistakes, to name the one a wrong answer made.
+
+    x: (N, H, W, C_in), kernel: (kh, kw, C_in, C_out) -> (N, H_out, W_out, C_out).
+    flip: the kernel turned upside down and left to right; strided=False: the window at
+    (i, j) instead of (i * stride, j * stride); odd_zero_before: 'same' padding with the odd
+    zero at the top and left; last=False: the loops stop one position short.
+    """
+    kh, kw, _, c_out = kernel.shape
+    if flip:
+        kernel = kernel[::-1, ::-1]
+    if padding == "same":
+        pads = [conv.same_padding(size, k, stride) for size, k in ((x.shape[1], kh),
+                                                                  (x.shape[2], kw))]
+        if odd_zero_before:
+            pads = [(after, before) for before, after in pads]
+        x = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    h_out, w_out = (x.shape[1] - kh) // stride + 1, (x.shape[2] - kw) // stride + 1
+    out = np.zeros((x.shape[0], h_out, w_out, c_out))
+    for i in range(h_out if last else h_out - 1):
+        for j in range(w_out if last else w_out - 1):
+            top, left = (i * stride, j * stride) if strided else (i, j)
+            window = x[:, top:top + kh, left:left + kw, :]
+            if window.shape[1:3] != (kh, kw):
+                raise ValueError("the window sticks out")
+            out[:, i, j, :] = np.tensordot(window, kernel, axes=3)
+    return out if bias is None else out + bias
+
+
+def _describe(x: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: str = "valid",
+              bias: np.ndarray | None = None) -> str:
+    """'for a 4x5 input with 1 channel, a 2x2 kernel, 2 filters, stride 2, padding 'same''."""
+    n, height, width, c_in = x.shape
+    kh, kw, _, c_out = kernel.shape
+    return (f"for {n} input(s) of {height}x{width} with {c_in} channel(s), a {kh}x{kw} kernel "
+            f"with {c_out} filter(s), stride {stride}, padding {padding!r} and "
+            f"{'no bias' if bias is None else 'a bias'}")
+
+
+def _conv_cases(seed: int, count: int, channels: bool) -> list[tuple[Any, ...]]:
+    """(x, kernel, bias, stride, padding): small random layers, smallest first. Without
+    ``channels``: one image, one channel, one filter, stride 1, 'valid', no bias."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        height, width = (int(size) for size in rng.integers(1, 9, size=2))
+        padding = str(rng.choice(["valid", "same"])) if channels else "valid"
+        top = (height, width) if padding == "valid" else (4, 4)
+        kh, kw = (int(rng.integers(1, min(limit, 4) + 1)) for limit in top)
+        n, c_in, c_out = ((int(rng.integers(1, 3)), int(rng.integers(1, 4)),
+                           int(rng.integers(1, 4))) if channels else (1, 1, 1))
+        stride = int(rng.integers(1, 4)) if channels else 1
+        x = rng.integers(-3, 4, size=(n, height, width, c_in)).astype(float)
+        kernel = rng.integers(-2, 3, size=(kh, kw, c_in, c_out)).astype(float)
+        bias = rng.normal(size=c_out).round(2) if channels and rng.random() < 0.6 else None
+        cases.append((x, kernel, bias, stride, padding))
+    return sorted(cases, key=lambda case: (case[0].shape[1] * case[0].shape[2],
+                                           case[1].size, case[0].size, case[3]))
+
+
+def _edge_zero(got: np.ndarray, expected: np.ndarray, axis: int) -> bool:
+    """Everything right except the last row (axis 0) or column (axis 1), which is 0."""
+    rest = got[:-1] if axis == 0 else got[:, :-1]
+    edge = got[-1] if axis == 0 else got[:, -1]
+    return matches(rest, expected[:-1] if axis == 0 else expected[:, :-1]) and not np.any(edge)
+
+
+# (what the output shows, hint, test on (got, image, kernel, expected)), most specific first
+_ONE_CHANNEL_MISTAKES: tuple[tuple[str, str, Callable[..., bool]], ...] = (
+    ("the last row and the last column of your output stay 0",
+     "how many positions does `range(...)` visit? range(n) stops at n - 1: the loops must "
+     "reach the last position where the window fits",
+     lambda got, image, kernel, expected: matches(got, _loops(
+         image[None, :, :, None], kernel[:, :, None, None], last=False)[0, :, :, 0])),
+    ("the last row of your output stays 0",
+     "the loop over the rows stops one position short: range(n) stops at n - 1",
+     lambda got, image, kernel, expected: _edge_zero(got, expected, 0)),
+    ("the last column of your output stays 0",
+     "the loop over the columns stops one position short: range(n) stops at n - 1",
+     lambda got, image, kernel, expected: _edge_zero(got, expected, 1)),
+    ("the kernel was flipped",
+     "deep-learning convolution multiplies each weight with the pixel under it, unflipped",
+     lambda got, image, kernel, expected: matches(got, _loops(
+         image[None, :, :, None], kernel[:, :, None, None], flip=True)[0, :, :, 0])),
+    ("those are averages", "a convolution adds the products; it does not average them",
+     lambda got, image, kernel, expected: matches(got, expected / kernel.size)),
+    ("rows and columns are swapped",
+     "rows come first: out[i, j] uses the window at row i, column j",
+     lambda got, image, kernel, expected: matches(got.T, expected) or (
+         kernel.shape[0] != kernel.shape[1] and matches(got, _transposed(image, kernel)))),
+)
+
+
+def _judge_one_channel(function: Any, name: str, seed: int) -> None:
+    """Run a one-channel, 'valid', stride-1 convolution on 60 random cases; raise wrong(...)
+    naming the smallest failing case and the mistake that explains every failing case (on
+    one tiny case several mistakes give the same output)."""
+    failures = []
+    for x, kernel, _, _, _ in _conv_cases(seed=seed, count=60, channels=False):
+        image, weights = x[0, :, :, 0], kernel[:, :, 0, 0]
+        case = (f"for a {image.shape[0]}x{image.shape[1]} image and a {weights.shape[0]}x"
+                f"{weights.shape[1]} kernel")
+        got = attempt(function, image.copy(), weights.copy(), case=case)
+        expected = conv.conv2d(x, kernel)[0, :, :, 0]
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} {name} returned {got!r}, not an array",
+                        "return the output array, one number per window position") from None
+        if got.shape != expected.shape:
+            if failures:
+                break
+            if got.shape == (expected.shape[0] - 1, expected.shape[1] - 1):
+                hint = ("count the first position too: a window that fits exactly once gives "
+                        "1 output cell, so there are H - kh + 1 positions down")
+            elif got.shape == image.shape:
+                hint = "'valid' keeps only positions where the whole window fits in the image"
+            else:
+                hint = "the window fits at H - kh + 1 positions down and W - kw + 1 across"
+            raise wrong(f"{case} your output has shape {got.shape}; expected {expected.shape}",
+                        hint)
+        if not matches(got, expected):
+            failures.append((case, got, image, weights, expected))
+    if not failures:
+        return
+    case, got, _, _, expected = failures[0]
+    where = f"{case} your output is\n{np.round(got, 3)}\nexpected\n{np.round(expected, 3)}"
+    for shows, hint, test in _ONE_CHANNEL_MISTAKES:
+        if all(test(*failure[1:]) for failure in failures):
+            raise wrong(f"{where}\n{shows[:1].upper()}{shows[1:]}.", hint)
+    raise wrong(where, "out[i, j] is the sum of image[i:i + kh, j:j + kw] * kernel")
+
+
+def _transposed(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """What a window of kw rows and kh columns gives, where it fits."""
+    try:
+        return conv.conv2d(image[None, :, :, None], kernel.T[:, :, None, None])[0, :, :, 0]
+    except ValueError:
+        return np.full(1, np.nan)
+
+
+def _judge_single(conv2d_single: Any) -> str:
+    _judge_one_channel(conv2d_single, "conv2d_single", seed=11)
+    return correct("Two loops over the output cells and one window each: that is a whole "
+                   "convolution of one channel, equal to the course's on 60 random images and "
+                   "kernels. Next: several channels, a stride and padding.")
+
+
+_SINGLE_SCAFFOLD = '''def conv2d_single(image, kernel):
+    """image: (H, W), kernel: (kh, kw) -> out: (H - kh + 1, W - kw + 1).
+
+    'valid' padding, stride 1: out[i, j] = sum of image[i:i + kh, j:j + kw] * kernel.
+    """
+    kh, kw = kernel.shape
+    h_out = {h_out}  # positions of the window down the image
+    w_out = {w_out}  # and across
+    out = np.zeros((h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            out[i, j] = {cell}  # the window under the kernel, times the kernel, summed
+    return out'''
+
+
+def _single(h_out: str = "image.shape[0] - kh + 1", w_out: str = "image.shape[1] - kw + 1",
+            cell: str = "np.sum(image[i:i + kh, j:j + kw] * kernel)") -> str:
+    return _SINGLE_SCAFFOLD.format(h_out=h_out, w_out=w_out, cell=cell)
+
+
+conv2d_single = Exercise(
+    id="conv.conv2d_single",
+    lesson="01",
+    title="A convolution of one channel, with loops",
+    judge=_judge_single,
+    hints=("Use the output-size formula with stride 1 and no padding for h_out and w_out. "
+           "Output cell (i, j) looks at the window whose top-left corner is (i, j).",
+           "The window is image[i:i + kh, j:j + kw]; multiply it by the kernel element by "
+           "element and add everything up."),
+    answer="conv2d_single",
+    solution=_single(),
+    mistakes=(
+        (_single(h_out="image.shape[0] - kh", w_out="image.shape[1] - kw"), "count the first"),
+        (_single(cell="np.sum(image[i:i + kh, j:j + kw] * kernel[::-1, ::-1])"), "flipped"),
+        (_single(cell="np.mean(image[i:i + kh, j:j + kw] * kernel)"), "adds the products"),
+        (_single(h_out="image.shape[0]", w_out="image.shape[1]"), "whole window fits"),
+        ("def conv2d_single(image, kernel):\n    return np.zeros((2, 2))", "expected"),
+        ("def conv2d_single(image, kernel):\n"
+         "    return conv.conv2d(image[None, :, :, None], kernel[:, :, None, None])[0, :, :, 0]",
+         "course's version"),
+        ("import scipy.signal\n"
+         "def conv2d_single(image, kernel):\n"
+         "    return scipy.signal.correlate2d(image, kernel, mode='valid')", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=_CONVOLUTIONS + ("numpy.lib.stride_tricks.sliding_window_view",),
+    variants=(
+        "def conv2d_single(image, kernel):\n"
+        "    kh, kw = kernel.shape\n"
+        "    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))\n"
+        "    for i in range(out.shape[0]):\n"
+        "        for j in range(out.shape[1]):\n"
+        "            for a in range(kh):\n"
+        "                for b in range(kw):\n"
+        "                    out[i, j] += image[i + a, j + b] * kernel[a, b]\n"
+        "    return out",
+    ),
+)
+
+_FULL_SCAFFOLD = '''def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
+    """x: (N, H, W, C_in), kernel: (kh, kw, C_in, C_out), bias: (C_out,) or None.
+
+    Returns (N, H_out, W_out, C_out), as keras.layers.Conv2D with these weights.
+    """
+    kh, kw, c_in, c_out = kernel.shape
+    if padding == "same":
+        top, bottom = same_padding(x.shape[1], kh, stride)  # zeros above and below
+        left, right = same_padding(x.shape[2], kw, stride)  # zeros left and right
+        x = {pad}  # x surrounded by those zeros: (N, H + top + bottom, W + left + right, C_in)
+    h_out = {h_out}  # positions of the window down the (padded) input, with this stride
+    w_out = {w_out}  # and across
+    out = np.zeros((x.shape[0], h_out, w_out, c_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = {window}  # (N, kh, kw, C_in)
+            assert window.shape[1:] == (kh, kw, c_in), f"the window sticks out: {{window.shape}}"
+            out[:, i, j, :] = {cell}  # (N, C_out): each filter times the window, summed
+    if bias is not None:
+        out = {bias}  # one bias per output channel
+    return out'''
+
+_FULL = {
+    "pad": "np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))",
+    "h_out": "(x.shape[1] - kh) // stride + 1",
+    "w_out": "(x.shape[2] - kw) // stride + 1",
+    "window": "x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]",
+    "cell": "np.tensordot(window, kernel, axes=3)",
+    "bias": "out + bias",
+}
+
+
+def _full(**changes: str) -> str:
+    return _FULL_SCAFFOLD.format(**{**_FULL, **changes})
+
+
+_SAME_PADDING = '''def same_padding(n, k, stride):
+    out = -(-n // stride)
+    total = max((out - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+'''
+
+
+def _shape_hint(shape: tuple[int, ...], x: np.ndarray, kernel: np.ndarray, stride: int,
+                padding: str) -> str:
+    """What a wrongly shaped conv2d output most likely forgot."""
+    def spatial(stride: int, padding: str) -> tuple[int, ...] | None:
+        try:
+            return conv.conv2d(x, kernel, None, stride, padding).shape[1:3]
+        except ValueError:  # the window does not fit that way
+            return None
+
+    if len(shape) == 4 and stride > 1 and shape[1:3] == spatial(1, padding):
+        return ("with a stride the window jumps `stride` cells at a time: "
+                "(H - kh) // stride + 1 positions on the padded input")
+    if len(shape) == 4 and padding == "same" and shape[1:3] == spatial(stride, "valid"):
+        return "with padding='same', surround x with zeros first"
+    if len(shape) == 4 and shape[-1] == kernel.shape[2] != kernel.shape[3]:
+        return "one output map per filter: the last axis has C_out, not C_in, entries"
+    return "the output has shape (N, H_out, W_out, C_out): one map per filter"
+
+
+_ERROR_HINT = ("print the shapes on this case: every window must be (N, kh, kw, C_in), so "
+               "h_out and w_out may count only positions where it fits; with a stride the "
+               "window jumps `stride` cells: (H - kh) // stride + 1 on the padded input")
+
+
+def _judge_conv2d(conv2d: Any) -> str:
+    failures = []  # (case, got, arguments) of the first wrong outputs, smallest first
+    for x, kernel, bias, stride, padding in _conv_cases(seed=12, count=150, channels=True):
+        case = _describe(x, kernel, stride, padding, bias)
+        arguments = (x, kernel, bias, stride, padding)
+        got = attempt(conv2d, x.copy(), kernel.copy(), None if bias is None else bias.copy(),
+                      stride, padding, case=case, error_hint=_ERROR_HINT)
+        expected = conv.conv2d(*arguments)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} conv2d returned {got!r}, not an array",
+                        "return the output array of shape (N, H_out, W_out, C_out)") from None
+        if got.shape != expected.shape and not failures:
+            raise wrong(f"{case} your output has shape {got.shape}; expected {expected.shape}",
+                        _shape_hint(got.shape, x, kernel, stride, padding))
+        if not matches(got, expected):
+            failures.append((case, got, arguments))
+        if len(failures) == 30:  # enough to tell one mistake from another
+            break
+    if not failures:
+        return correct("Your loops equal the course's conv2d (and so keras.layers.Conv2D) on "
+                       "150 random layers: batches, channels in and out, strides, both "
+                       "paddings and biases. Every convolution layer of this course computes "
+                       "this.")
+    case, got, (x, kernel, bias, stride, padding) = failures[0]
+    expected = conv.conv2d(x, kernel, bias, stride, padding)
+    where = (f"{case} your output differs; for the first image and filter it is\n"
+             f"{np.round(got[0, :, :, 0], 3)}\nexpected\n{np.round(expected[0, :, :, 0], 3)}")
+    candidates = [
+        (dict(flip=True), "the kernel was flipped: each weight meets the pixel under it, "
+                          "unflipped"),
+        (dict(strided=False), "output cell (i, j) starts at input cell (i * stride, "
+                              "j * stride)"),
+        (dict(odd_zero_before=True), "when the number of zeros is odd, Keras puts the extra "
+                                     "one at the bottom and right: same_padding gives "
+                                     "(before, after)"),
+        (dict(last=False), "the loops stop one position short: range(h_out) visits every "
+                           "position"),
+        (dict(no_bias=True), "the bias is missing: add it, one value per output channel, "
+                             "after the sum"),
+    ]
+    # a mistake explains every failing case; on one tiny case two mistakes can look alike
+    for flags, hint in candidates:
+        if all(_explains(got, arguments, flags) for _, got, arguments in failures):
+            raise wrong(where, hint)
+    raise wrong(where, "out[:, i, j, :] sums window * kernel over kh, kw and C_in for each "
+                       "filter: np.tensordot(window, kernel, axes=3) does exactly that")
+
+
+def _explains(got: np.ndarray, arguments: tuple[Any, ...], flags: dict[str, bool]) -> bool:
+    """Whether conv2d with the mistake ``flags`` gives ``got`` on ``arguments``."""
+    x, kernel, bias, stride, padding = arguments
+    if flags.get("no_bias"):
+        return bias is not None and matches(got, conv.conv2d(x, kernel, None, stride, padding))
+    try:
+        return matches(got, _loops(x, kernel, bias, stride, padding, **flags))
+    except ValueError:  # the mistaken window does not fit: not this mistake
+        return False
+
+
+conv2d = Exercise(
+    id="conv.conv2d",
+    lesson="01",
+    title="conv2d with loops: channels, stride, padding, bias",
+    judge=_judge_conv2d,
+    hints=("Fill the regions in order: pad with np.pad, count positions with the output-size "
+           "formula, slice the window at (i * stride, j * stride), then combine it with the "
+           "kernel.",
+           "window has shape (N, kh, kw, C_in) and kernel (kh, kw, C_in, C_out): summing their "
+           "product over the three shared axes gives (N, C_out), which np.tensordot(window, "
+           "kernel, axes=3) does in one call."),
+    answer="conv2d",
+    solution=_full(),
+    mistakes=(
+        (_full(window="x[:, i:i + kh, j:j + kw, :]"), "i * stride"),
+        (_full(cell="np.tensordot(window, kernel[::-1, ::-1], axes=3)"), "flipped"),
+        (_full(pad="np.pad(x, ((0, 0), (bottom, top), (right, left), (0, 0)))"),
+         "extra one at the bottom and right"),
+        (_full(bias="out"), "bias is missing"),
+        (_full(h_out="(x.shape[1] - kh) + 1", w_out="(x.shape[2] - kw) + 1"), "jumps"),
+        ("def conv2d(x, kernel, bias=None, stride=1, padding='valid'):\n"
+         "    return np.zeros((1, 2, 2, 1))", "expected"),
+        ("def conv2d(x, kernel, bias=None, stride=1, padding='valid'):\n"
+         "    return conv.conv2d(x, kernel, bias, stride, padding)", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv\n" + _SAME_PADDING,
+    forbidden=_CONVOLUTIONS + ("numpy.lib.stride_tricks.sliding_window_view",),
+    variants=(
+        _full(cell="np.einsum('nabc,abco->no', window, kernel)"),
+        _full(cell="(window[..., None] * kernel[None]).sum(axis=(1, 2, 3))"),
+    ),
+)
+
+
+# ---------------------------------------------------------------- formula, window, bug, filter
 
 def _size_cases(seed: int = 1, count: int = 300) -> list[tuple[int, int, int, int]]:
     """(n, k, stride, padding) with the window fitting the padded input, smallest n first."""
@@ -228,6 +604,53 @@ conv_at = Exercise(
 )
 
 
+_BUGGY = '''def conv2d_border(image, kernel):
+    """image: (H, W), kernel: (kh, kw) -> (H - kh + 1, W - kw + 1), 'valid', stride 1."""
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range({rows}):
+        for j in range({cols}):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+    return out'''
+BUGGY_CONV2D = _BUGGY.format(rows="image.shape[0] - kh", cols="image.shape[1] - kw")
+"""The code lesson 01 gives with a bug in it: the learner finds and fixes it."""
+
+
+def _judge_border(conv2d_border: Any) -> str:
+    _judge_one_channel(conv2d_border, "conv2d_border", seed=13)
+    return correct("Found: range(n) stops at n - 1, so the loops must run over range(H - kh + "
+                   "1); the buggy version left the last row and column at 0. A test on a "
+                   "small case where the window fits exactly once would have caught it.")
+
+
+border_bug = Exercise(
+    id="conv.border_bug",
+    lesson="01",
+    title="Find the bug: a convolution that misses its border",
+    judge=_judge_border,
+    hints=("Run it on a 3x3 image with a 2x2 kernel and print the output: which cells are "
+           "wrong?",
+           "How many values does range(image.shape[0] - kh) give, and how many output rows "
+           "are there?"),
+    answer="conv2d_border",
+    kind="find the bug",
+    solution=_BUGGY.format(rows="image.shape[0] - kh + 1", cols="image.shape[1] - kw + 1"),
+    mistakes=(
+        (BUGGY_CONV2D, "The last row and the last column"),
+        (_BUGGY.format(rows="image.shape[0] - kh + 1", cols="image.shape[1] - kw"),
+         "The last column of your output stays 0"),
+        (_BUGGY.format(rows="image.shape[0] - kh + 2", cols="image.shape[1] - kw + 2"),
+         "Your code raised"),
+        ("def conv2d_border(image, kernel):\n"
+         "    return conv.conv2d(image[None, :, :, None], kernel[:, :, None, None])[0, :, :, 0]",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=_CONVOLUTIONS + ("numpy.lib.stride_tricks.sliding_window_view",),
+    variants=(_BUGGY.format(rows="out.shape[0]", cols="out.shape[1]"),),
+)
+
+
 def _edge_images(rng: np.random.Generator, size: int = 24) -> tuple[np.ndarray, np.ndarray]:
     """A horizontal edge (dark above, bright below, at a random row and contrast) and the
     same image turned into a vertical edge."""
@@ -307,3 +730,4 @@ horizontal_edges = Exercise(
         "horizontal_filter = np.array([[0.0, 0.0, 0.0], [-1.0, -1.0, -1.0], [1.0, 1.0, 1.0]])",
     ),
 )
+
