@@ -1,11 +1,218 @@
-"""Lesson 02's exercises: the pooled shape, max pooling by hand, which pooling for which job."""
+"""Lesson 02's exercises: pooling with loops, the pooled shape, max pooling by hand, which
+pooling for which job.
+
+The judges of code run it on many seeded random cases, smallest first, against the course's
+reference, and name the smallest case that fails.
+"""
+
+from typing import Any
 
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
+
+# ---------------------------------------------------------------- pool2d with loops (scaffold)
+
+_POOL_SCAFFOLD = '''def pool2d(x, pool_size=2, stride=None, padding="valid", mode="max"):
+    """x: (N, H, W, C) -> (N, H_out, W_out, C): the max or the mean of each window, for each
+    channel on its own, as keras.layers.MaxPooling2D / AveragePooling2D."""
+    stride = {stride}  # Keras' default: stride None means the pool size
+    if padding == "same":
+        top, bottom = same_padding(x.shape[1], pool_size, stride)
+        left, right = same_padding(x.shape[2], pool_size, stride)
+        # padded cells must be ignored: pad with nan, then reduce with np.nanmax / np.nanmean
+        x = {pad}
+    h_out = {h_out}  # positions of the window down the (padded) input
+    w_out = {w_out}  # and across
+    out = np.zeros((x.shape[0], h_out, w_out, x.shape[3]))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = {window}  # (N, pool_size, pool_size, C)
+            assert window.shape[1:3] == (pool_size, pool_size), f"sticks out: {{window.shape}}"
+            out[:, i, j, :] = {cell}  # (N, C): one number per image and channel
+    return out'''
+
+_POOL = {
+    "stride": "pool_size if stride is None else stride",
+    "pad": "np.pad(x.astype(float), ((0, 0), (top, bottom), (left, right), (0, 0)),\n"
+           "                   constant_values=np.nan)",
+    "h_out": "(x.shape[1] - pool_size) // stride + 1",
+    "w_out": "(x.shape[2] - pool_size) // stride + 1",
+    "window": "x[:, i * stride:i * stride + pool_size, j * stride:j * stride + pool_size, :]",
+    "cell": "np.nanmax(window, axis=(1, 2)) if mode == 'max' else np.nanmean(window, "
+            "axis=(1, 2))",
+}
 
 
+def _pool(**changes: str) -> str:
+    return _POOL_SCAFFOLD.format(**{**_POOL, **changes})
+
+
+_SAME_PADDING = '''def same_padding(n, k, stride):
+    out = -(-n // stride)
+    total = max((out - 1) * stride + k - n, 0)
+    return total // 2, total - total // 2
+'''
+
+
+def _pool_cases(seed: int = 21, count: int = 150) -> list[tuple[np.ndarray, int, int | None,
+                                                                 str, str]]:
+    """(x, pool_size, stride, padding, mode): small random maps, smallest first; the values
+    are mostly negative so that a window padded with zeros shows."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        height, width = (int(size) for size in rng.integers(1, 9, size=2))
+        padding = str(rng.choice(["valid", "same"]))
+        largest = min(height, width, 4) if padding == "valid" else 4
+        pool_size = int(rng.integers(1, largest + 1))
+        stride = None if rng.random() < 0.4 else int(rng.integers(1, 4))
+        x = rng.integers(-9, 3, size=(int(rng.integers(1, 3)), height, width,
+                                      int(rng.integers(1, 4)))).astype(float)
+        cases.append((x, pool_size, stride, padding, str(rng.choice(["max", "average"]))))
+    return sorted(cases, key=lambda case: (case[0].shape[1] * case[0].shape[2], case[1],
+                                           case[0].size))
+
+
+def _pool_loops(x: np.ndarray, pool_size: int, stride: int | None, padding: str, mode: str,
+                fill: float = np.nan, stride_default: int | None = None) -> np.ndarray:
+    """pool2d with switchable mistakes: ``fill`` the padded cells hold (nan: ignored),
+    ``stride_default`` the stride used for None (None: the pool size)."""
+    if stride is None:
+        stride = pool_size if stride_default is None else stride_default
+    if padding == "same":
+        pads = [conv.same_padding(size, pool_size, stride) for size in x.shape[1:3]]
+        x = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=fill)
+    h_out, w_out = ((size - pool_size) // stride + 1 for size in x.shape[1:3])
+    reduce = np.nanmax if mode == "max" else np.nanmean
+    out = np.zeros((x.shape[0], h_out, w_out, x.shape[3]))
+    for i in range(h_out):
+        for j in range(w_out):
+            out[:, i, j, :] = reduce(x[:, i * stride:i * stride + pool_size,
+                                       j * stride:j * stride + pool_size, :], axis=(1, 2))
+    return out
+
+
+def _judge_pool2d(pool2d: Any) -> str:
+    failures = []  # (case, got, arguments) of the first wrong outputs, smallest first
+    for x, pool_size, stride, padding, mode in _pool_cases():
+        n, height, width, channels = x.shape
+        case = (f"for {n} map(s) of {height}x{width} with {channels} channel(s), "
+                f"pool_size={pool_size}, stride={stride}, padding={padding!r}, mode={mode!r}")
+        got = attempt(pool2d, x.copy(), pool_size, stride, padding, mode, case=case)
+        expected = conv.pool2d(x, pool_size, stride, padding, mode)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} pool2d returned {got!r}, not an array",
+                        "return the output array of shape (N, H_out, W_out, C)") from None
+        if got.shape != expected.shape and not failures:
+            hint = "count the window positions along each axis, as for a convolution"
+            if stride is None and got.shape == _safe_shape(
+                    _pool_loops, x, pool_size, None, padding, mode, stride_default=1):
+                hint = "when stride is None, Keras uses the pool size as the stride"
+            elif padding == "same" and got.shape == _safe_shape(
+                    conv.pool2d, x, pool_size, stride, "valid", mode):
+                hint = "with padding='same', pad x first (with nan, so the pads are ignored)"
+            raise wrong(f"{case} your output has shape {got.shape}; expected {expected.shape}",
+                        hint)
+        if not matches(got, expected):
+            failures.append((case, got, (x, pool_size, stride, padding, mode)))
+        if len(failures) == 30:  # enough to tell one mistake from another
+            break
+    if not failures:
+        return correct("Your loops equal the course's pool2d (and Keras' pooling layers) on 150 "
+                       "random maps: both modes, strides, the default stride and 'same' "
+                       "padding, whose padded cells are ignored.")
+    case, got, (x, pool_size, stride, padding, mode) = failures[0]
+    expected = conv.pool2d(x, pool_size, stride, padding, mode)
+    where = (f"{case} your output differs; for the first map and channel it is\n"
+             f"{np.round(got[0, :, :, 0], 3)}\nexpected\n{np.round(expected[0, :, :, 0], 3)}")
+    for test, hint in _POOL_MISTAKES:
+        verdicts = [_safe_test(test, got, arguments) for _, got, arguments in failures]
+        shown = [verdict for verdict in verdicts if verdict is not None]
+        if shown and all(shown):
+            raise wrong(where, hint)
+    raise wrong(where, "out[:, i, j, :] is the max (or mean) of the window at "
+                       "(i * stride, j * stride), over its rows and columns: axis=(1, 2)")
+
+
+def _other_mode(got, x, pool_size, stride, padding, mode):
+    other = "average" if mode == "max" else "max"
+    return matches(got, conv.pool2d(x, pool_size, stride, padding, other))
+
+
+# (does this mistake give `got`? None where it cannot show, hint), tried in order; a mistake
+# is named when it explains every failing case where it can show, and shows at least once
+_POOL_MISTAKES = (
+    (lambda got, *case: None if case[3] == "valid" else matches(
+        got, _pool_loops(*case, fill=0.0)),
+     "the padded cells counted as zeros: Keras ignores them; pad with np.nan and reduce with "
+     "np.nanmax / np.nanmean"),
+    (lambda got, *case: None if case[2] is not None else matches(
+        got, _pool_loops(*case, stride_default=1)),
+     "when stride is None, Keras uses the pool size as the stride"),
+    (lambda got, *case: None if case[4] == "max" else _other_mode(got, *case),
+     "with mode='average' this gives the maximum: look at `mode`"),
+    (lambda got, *case: None if case[4] == "average" else _other_mode(got, *case),
+     "with mode='max' this gives the mean: look at `mode`"),
+    (lambda got, x, *rest: matches(got, np.broadcast_to(np.nanmax(x, axis=(1, 2),
+                                                                  keepdims=True), got.shape)),
+     "every cell holds the maximum of the whole map: reduce the window only, over its "
+     "axis=(1, 2)"),
+)
+
+
+def _safe_test(test: Any, got: np.ndarray, arguments: tuple[Any, ...]) -> bool | None:
+    try:
+        verdict = test(got, *arguments)
+        return None if verdict is None else bool(verdict)
+    except ValueError:  # the mistaken computation does not fit this case: not this mistake
+        return False
+
+
+def _safe_shape(function: Any, *args: Any, **kwargs: Any) -> tuple[int, ...] | None:
+    try:
+        return function(*args, **kwargs).shape
+    except ValueError:
+        return None
+
+
+pool2d = Exercise(
+    id="pooling.pool2d",
+    lesson="02",
+    title="Max and average pooling with loops",
+    judge=_judge_pool2d,
+    hints=("The same loops as lesson 01's conv2d, without a kernel: the window at "
+           "(i * stride, j * stride) is reduced to its max or mean over its rows and columns.",
+           "np.nanmax(window, axis=(1, 2)) gives shape (N, C) and skips nan; pad with "
+           "np.pad(..., constant_values=np.nan) for 'same'."),
+    answer="pool2d",
+    solution=_pool(),
+    mistakes=(
+        (_pool(stride="stride or 1"), "pool size as the stride"),
+        (_pool(pad="np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))"),
+         "counted as zeros"),
+        (_pool(cell="np.nanmax(window, axis=(1, 2))"), "with mode='average' this gives the "
+                                                       "maximum"),
+        (_pool(cell="np.nanmax(x, axis=(1, 2)) if mode == 'max' else np.nanmean(window, "
+                    "axis=(1, 2))"), "the whole map"),
+        ("def pool2d(x, pool_size=2, stride=None, padding='valid', mode='max'):\n"
+         "    return np.zeros((1, 2, 2, 1))", "expected"),
+        ("def pool2d(x, pool_size=2, stride=None, padding='valid', mode='max'):\n"
+         "    return conv.pool2d(x, pool_size, stride, padding, mode)", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv\n" + _SAME_PADDING,
+    forbidden=("course_utils.conv.pool2d", "keras.layers.MaxPooling2D",
+               "keras.layers.AveragePooling2D", "keras.ops.max_pool", "keras.ops.average_pool",
+               "tensorflow.nn.max_pool2d", "tensorflow.nn.avg_pool2d",
+               "numpy.lib.stride_tricks.sliding_window_view", "skimage.measure.block_reduce"),
+    variants=(_pool(cell="(np.nanmax if mode == 'max' else np.nanmean)(window, axis=(1, 2))"),),
+)
+
+
+# ---------------------------------------------------------------- shape, by hand, purpose
 def _shape_cases(seed: int = 2, count: int = 300) -> list[tuple[tuple[int, int, int], int,
                                                                  int | None, str]]:
     """((H, W, C), pool_size, stride, padding), the window fitting with 'valid'; smallest
