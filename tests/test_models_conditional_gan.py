@@ -61,5 +61,6 @@ def test_shipped_generator_draws_the_digit_asked_for():
     # Trained on 500 digits only, it is far from perfect (lesson 09 shows and measures this),
     # but it must draw the digit asked for far more often than chance (10%), as recorded.
     as_asked = (predicted == labels).mean()
+    # spread: 0.62-0.73 over 5 noise seeds, the same on 1 thread (benchmarks/spread.json)
     assert as_asked >= 0.5
     assert abs(as_asked - recorded["scores"]["judged_as_intended"]) < 0.1

@@ -127,8 +127,18 @@ dense_parameters = Exercise(
 
 # ---------------------------------------------------------------- a better CNN, measured
 
-QUICK_RUN = {"train_digits": 2000, "validation_digits": 1000, "epochs": 3, "batch_size": 64,
-             "learning_rate": 1e-3, "seed": 0, "margin": 0.01, "max_parameters": 1_500_000}
+# The quick protocol of lesson 03, run once per seed for both models (same seeds, same data
+# order). Accuracy on 2,000 digits moves by about a point from one run to the next, too much to
+# rank two close models; the ratio of validation losses moves by about 0.05 and separates them.
+# Spread of every listed model: benchmarks/spread.json ("cnn.better_model"), 5 seeds x 2 thread
+# settings, `python course.py spread cnn.better_model`.
+QUICK_RUN = {"train_digits": 2000, "validation_digits": 2000, "epochs": 3, "batch_size": 64,
+             "learning_rate": 1e-3, "seeds": (0, 1, 2), "max_parameters": 1_500_000,
+             # better: mean loss ratio <= 0.95; measured, mean of 3 runs: solution 0.82 +- 0.03
+             # (4.5 sd), step 2 0.63 +- 0.02, momentum 0.99 4.6 +- 0.27, sigmoid 7.3 +- 0.32
+             "loss_ratio": 0.95}
+# one run's spread, as the feedback states it: sd of 10 runs (benchmarks/spread.json)
+RUN_SPREAD = {"accuracy_points": 1.1, "loss_ratio": 0.05}
 
 
 def _keras() -> Any:
@@ -140,8 +150,9 @@ def _keras() -> Any:
     return keras
 
 
+@functools.cache
 def _quick_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """2,000 training digits to fit and 1,000 other training digits to validate on.
+    """2,000 training digits to fit and the other 2,000 training digits to validate on.
 
     The test split stays untouched: choosing a model by its test score would spoil it.
     """
@@ -150,17 +161,19 @@ def _quick_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     (x_train, y_train), _ = data.load_digits()
     fit, validate = QUICK_RUN["train_digits"], QUICK_RUN["validation_digits"]
     return (x_train[:fit, ..., None], y_train[:fit],
-            x_train[-validate:, ..., None], y_train[-validate:])
+            x_train[fit:fit + validate, ..., None], y_train[fit:fit + validate])
 
 
-def quick_accuracy(build_model: Any) -> float:
-    """Validation accuracy of ``build_model()`` after the quick, seeded run in ``QUICK_RUN``.
+def quick_run(build_model: Any, seed: int) -> dict[str, float]:
+    """Validation accuracy and loss of ``build_model()`` after the quick run with ``seed``.
 
-    Seeds Keras (``keras.utils.set_random_seed``) before building, so the verdict repeats.
-    Every model gets the same optimizer (Adam), loss and data: only the layers differ.
+    Seeds Keras (``keras.utils.set_random_seed``) before building, so a run repeats on one
+    machine. Every model gets the same optimizer (Adam), loss and data: only the layers differ.
+    Returns {"accuracy": share of the 2,000 validation digits right, "loss": their mean
+    cross-entropy}.
     """
     keras = _keras()
-    keras.utils.set_random_seed(QUICK_RUN["seed"])
+    keras.utils.set_random_seed(seed)
     model = build_model()
     model.compile(optimizer=keras.optimizers.Adam(QUICK_RUN["learning_rate"]),
                   loss="sparse_categorical_crossentropy")
@@ -169,7 +182,9 @@ def quick_accuracy(build_model: Any) -> float:
               verbose=0)
     probabilities = np.concatenate([np.asarray(model(x_val[start:start + 500], training=False))
                                     for start in range(0, len(x_val), 500)])
-    return float(np.mean(probabilities.argmax(axis=1) == y_val))
+    truth = probabilities[np.arange(len(y_val)), y_val]
+    return {"accuracy": float(np.mean(probabilities.argmax(axis=1) == y_val)),
+            "loss": float(-np.mean(np.log(np.clip(truth, 1e-7, 1.0))))}
 
 
 def _article_layers() -> list[Any]:
@@ -181,25 +196,34 @@ def _article_layers() -> list[Any]:
             keras.layers.Dense(10, activation="softmax")]
 
 
-@functools.cache
-def article_quick_accuracy() -> float:
-    """The article's CNN after the same quick run: the score to beat (measured once)."""
+def article_model() -> Any:
+    """The article's CNN, as lesson 03 writes it."""
     keras = _keras()
-    return quick_accuracy(lambda: keras.Sequential([keras.Input((28, 28, 1)),
-                                                    *_article_layers()]))
+    return keras.Sequential([keras.Input((28, 28, 1)), *_article_layers()])
 
 
-def _signature(model: Any) -> list[tuple[str, Any, Any]]:
-    """Layer types with their size and activation, to recognise an unchanged architecture."""
+@functools.cache
+def article_quick_run(seed: int) -> dict[str, float]:
+    """The article's CNN after the quick run with ``seed``: the score to beat (once a seed)."""
+    return quick_run(article_model, seed)
+
+
+def _signature(model: Any) -> list[tuple[str, ...]]:
+    """Every layer's type and settings that change what it computes, to recognise an
+    unchanged architecture: a Conv2D(32, (5, 5)) or a stride of 2 is a change."""
     rows = []
     for layer in model.layers:
         config = layer.get_config()
-        size = config.get("filters", config.get("units", config.get("pool_size")))
-        rows.append((type(layer).__name__, str(size), config.get("activation")))
+        settings = ("filters", "units", "kernel_size", "strides", "padding", "pool_size",
+                    "activation", "rate", "momentum", "dilation_rate", "use_bias")
+        rows.append((type(layer).__name__,
+                     *(f"{key}={config[key]}" for key in settings if key in config)))
     return rows
 
 
-def _judge_better_model(build_model: Any) -> str:
+def check_structure(build_model: Any) -> None:
+    """The verdicts that need no training: raises ``wrong(...)``, or returns for a model the
+    quick run can judge."""
     keras = _keras()
     model = attempt(build_model)
     if not isinstance(model, keras.Model):
@@ -222,37 +246,56 @@ def _judge_better_model(build_model: Any) -> str:
                     f"{QUICK_RUN['max_parameters']:,} this quick check allows",
                     "a better CNN need not be bigger: the article's spends 99.8% of its "
                     "parameters in one Dense layer")
-    if _signature(model) == _signature(keras.Sequential([keras.Input((28, 28, 1)),
-                                                         *_article_layers()])):
+    if _signature(model) == _signature(article_model()):
         raise wrong("this is the article's CNN unchanged",
                     "change one thing: add a layer, or change what a layer does")
-    accuracy = quick_accuracy(build_model)
-    baseline = article_quick_accuracy()
-    run = (f"after {QUICK_RUN['epochs']} epochs on {QUICK_RUN['train_digits']:,} digits your "
-           f"model scores {accuracy:.1%} on {QUICK_RUN['validation_digits']:,} validation "
-           f"digits, the article's CNN {baseline:.1%}")
-    if accuracy >= baseline + QUICK_RUN["margin"]:
-        return correct(f"Better, measured: {run}. Compare your change with the ones measured "
-                       "step by step above.")
     names = [type(layer).__name__ for layer in model.layers]
-    activations = {layer.get_config().get("activation") for layer in model.layers[:-1]}
     if any(name.startswith("Random") for name in names):
-        raise wrong(f"not better by a full point: {run}",
+        # judged without training: in three epochs augmentation only slows learning down
+        raise wrong("this quick check cannot measure augmentation (the Random... layers)",
                     "augmentation pays off over many epochs, and this quick check trains for "
-                    "only a few: pick a change that helps at once")
+                    "only a few: leave the Random layers out and pick a change that helps at once")
+
+
+def _judge_better_model(build_model: Any) -> str:
+    keras = _keras()
+    check_structure(build_model)
+    model = build_model()
+    seeds = QUICK_RUN["seeds"]
+    runs = [quick_run(build_model, seed) for seed in seeds]
+    articles = [article_quick_run(seed) for seed in seeds]
+    ratio = float(np.mean([run["loss"] / article["loss"]
+                           for run, article in zip(runs, articles, strict=True)]))
+    accuracy = np.mean([run["accuracy"] for run in runs])
+    baseline = np.mean([article["accuracy"] for article in articles])
+    measured = (f"averaged over {len(seeds)} runs of {QUICK_RUN['epochs']} epochs on "
+                f"{QUICK_RUN['train_digits']:,} digits, your model's loss on "
+                f"{QUICK_RUN['validation_digits']:,} validation digits is "
+                f"{np.mean([run['loss'] for run in runs]):.3f} against the article's "
+                f"{np.mean([article['loss'] for article in articles]):.3f} ({ratio:.0%} of it), "
+                f"and it gets {accuracy:.1%} of them right against {baseline:.1%}")
+    spread = (f"(from one run to the next, the accuracy moves by about "
+              f"±{RUN_SPREAD['accuracy_points']:g} points and the ratio of the losses by about "
+              f"±{RUN_SPREAD['loss_ratio']:g}: that is why the check compares losses, "
+              f"averaged over {len(seeds)} runs)")
+    if ratio <= QUICK_RUN["loss_ratio"]:
+        return correct(f"Better, measured: {measured}. {spread[1:-1].capitalize()}. Compare "
+                       "your change with the ones measured step by step above.")
+    needed = f"not better by the {1 - QUICK_RUN['loss_ratio']:.0%} of loss the check asks for"
+    activations = {layer.get_config().get("activation") for layer in model.layers[:-1]}
     if activations & {"sigmoid", "tanh"}:
-        raise wrong(f"not better by a full point: {run}",
+        raise wrong(f"{needed}: {measured} {spread}",
                     "sigmoid and tanh saturate and learn slowly in hidden layers: keep ReLU")
     if any(isinstance(layer, keras.layers.BatchNormalization) and layer.momentum > 0.95
            for layer in model.layers):
-        raise wrong(f"not better by a full point: {run}",
+        raise wrong(f"{needed}: {measured} {spread}",
                     "BatchNormalization predicts with running averages that, with the default "
                     "momentum=0.99, need hundreds of steps to settle; this quick run has about "
                     "a hundred: try BatchNormalization(momentum=0.9)")
     if any(getattr(layer, "rate", 0) > 0.5 for layer in model.layers):
-        raise wrong(f"not better by a full point: {run}",
+        raise wrong(f"{needed}: {measured} {spread}",
                     "dropout this strong throws away most of the signal in a short run")
-    raise wrong(f"not better by a full point: {run}",
+    raise wrong(f"{needed}: {measured} {spread}",
                 "look at the measured steps above: which change gave the largest gain?")
 
 
@@ -279,6 +322,22 @@ better_model = Exercise(
               "        keras.layers.Dense(128, activation='relu'),\n"
               "        keras.layers.Dense(10, activation='softmax'),\n"
               "    ])"),
+    # lesson 03's step 2: the second block with batch normalisation that settles in a short run
+    variants=("def build_model():\n"
+              "    return keras.Sequential([\n"
+              "        keras.Input(shape=(28, 28, 1)),\n"
+              "        keras.layers.Conv2D(32, 3, padding='same', use_bias=False),\n"
+              "        keras.layers.BatchNormalization(momentum=0.9),\n"
+              "        keras.layers.ReLU(),\n"
+              "        keras.layers.MaxPooling2D(2),\n"
+              "        keras.layers.Conv2D(64, 3, padding='same', use_bias=False),\n"
+              "        keras.layers.BatchNormalization(momentum=0.9),\n"
+              "        keras.layers.ReLU(),\n"
+              "        keras.layers.MaxPooling2D(2),\n"
+              "        keras.layers.Flatten(),\n"
+              "        keras.layers.Dense(128, activation='relu'),\n"
+              "        keras.layers.Dense(10, activation='softmax'),\n"
+              "    ])",),
     mistakes=(
         ("def build_model():\n"
          "    return keras.Sequential([\n"
