@@ -9,6 +9,7 @@ the web, and shows its figures and formulas. Screenshots go to test-artifacts/si
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from tests.browser import artifact_dir, browser  # noqa: F401  (pytest fixture)
 from tests.conftest import ROOT
-from tools import build_site
+from tools import build_site, release
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +31,19 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     pages = build_site.build(out)
     assert [page.name for page in pages] == ["index.html"] + [
-        name.replace(".ipynb", ".html") for name in LESSONS]
+        name.replace(".ipynb", ".html") for name in LESSONS] + ["glossary.html"]
     return out
+
+
+def images_without_alt(page: str) -> list[str]:
+    """<img> tags with no alt text, an empty one, or nbconvert's placeholder."""
+    missing = []
+    for tag in re.findall(r"<img\b[^>]*>", page):
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        if alt is None or not alt.group(1).strip() or "No description has been provided" in \
+                alt.group(1):
+            missing.append(tag[:80])
+    return missing
 
 
 def _executed(site: Path, name: str) -> dict:
@@ -75,6 +87,34 @@ def test_each_lesson_page_has_its_figures_and_no_errors(site, name):
 
 
 @pytest.mark.parametrize("name", LESSONS)
+def test_every_figure_has_alt_text_from_its_caption(site, name):
+    page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    assert "<img" in page
+    assert images_without_alt(page) == [], "a figure without a description for screen readers"
+    notebook = _executed(site, name)
+    cells = notebook["cells"]
+    captions = {build_site.plain_text("".join(after["source"])).split(". ")[0][:60]
+                for cell, after in zip(cells, cells[1:])
+                if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+                and after["cell_type"] == "markdown"
+                and "".join(after["source"]).lstrip().startswith("*")}
+    assert captions or name == "00_start_here.ipynb", "the lesson's figures have captions"
+    alts = {html.unescape(alt) for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)}
+    for caption in captions:  # every italic caption under a figure is read out with it
+        assert any(caption in alt for alt in alts), f"no figure is described by {caption!r}"
+
+
+def test_the_glossary_is_a_page_and_lessons_link_to_it_and_to_colab(site):
+    glossary = (site / "glossary.html").read_text(encoding="utf-8")
+    assert "mode collapse" in glossary and 'href="01_convolution.html"' in glossary
+    for name in LESSONS:
+        page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert 'href="glossary.html"' in page
+        colab = release.colab_url(f"notebooks/{name}")
+        assert f'href="{colab}"' in page, f"{name}: no Open in Colab link"
+
+
+@pytest.mark.parametrize("name", LESSONS)
 def test_pages_link_to_their_neighbours_and_load_nothing_from_the_web(site, name):
     page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
     position = LESSONS.index(name)
@@ -102,13 +142,14 @@ def test_pages_render_in_a_browser_with_figures_and_formulas(site, browser):  # 
             if request.url.startswith(("file:", "http")) else None)
     page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
     try:
-        for name in ["index.html"] + [lesson.replace(".ipynb", ".html") for lesson in LESSONS]:
+        for name in ["index.html", "glossary.html"] + [lesson.replace(".ipynb", ".html")
+                                                       for lesson in LESSONS]:
             page.goto((site / name).as_uri())
             page.wait_for_load_state("load")
             broken = page.evaluate("[...document.images].filter(i => !i.complete || "
                                    "i.naturalWidth === 0).length")
             assert broken == 0, f"{name}: {broken} images did not load"
-            if name != "index.html":
+            if name not in ("index.html", "glossary.html"):
                 assert page.locator("nav.course-nav").count() == 2
                 assert page.locator(".jp-OutputArea-output img").count() >= 1
             page.screenshot(path=screenshots / name.replace(".html", ".png"), full_page=True)

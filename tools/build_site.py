@@ -6,8 +6,10 @@
 Each lesson is executed top to bottom, then rendered by nbconvert's JupyterLab template:
 its figures are embedded, each explorer shows the picture of its initial state (the PNG
 every explorer displays beside its live widget), and buttons that only work with a kernel
-are left out. The executed notebooks are saved beside the pages (_site/notebooks/), to
-download and open in JupyterLab. Formulas are typeset by a copy of MathJax shipped in the site, so the pages
+are left out. Every figure's alt text is its caption, the italic paragraph under its cell
+(an explorer's picture: the text that introduces it). The executed notebooks are saved beside
+the pages (_site/notebooks/), to download and open in JupyterLab; each page also links to
+the lesson in Colab at the release tag, and to the glossary (docs/glossary.md, as a page). Formulas are typeset by a copy of MathJax shipped in the site, so the pages
 work offline. _site/index.html is the lesson map; every lesson page links to the index and
 to the lessons before and after it. A lesson that raises an error stops the build.
 """
@@ -30,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from tools import nbtools  # noqa: E402
+from tools import nbtools, release  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
+GLOSSARY = ROOT / "docs" / "glossary.md"
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -81,14 +84,55 @@ def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     (hint and solution buttons, for instance) are dropped, since they need a kernel;
     the stored widget state is dropped, so no widget script is fetched from the web.
     """
-    for cell in notebook.cells:
+    for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":  # a lesson's page has its notebook's name
-            cell.source = re.sub(r"\]\((\d\d_\w+)\.ipynb", r"](\1.html", cell.source)
+            cell.source = site_links(cell.source)
         elif cell.cell_type == "code":
             cell.outputs = _merge_streams([output for output in cell.outputs
                                            if not _widget_only(output)])
+            pictures = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            for number, output in enumerate(pictures, start=1):
+                text = alt_text(notebook.cells, index)
+                if len(pictures) > 1:
+                    text += f" (picture {number} of {len(pictures)})"
+                output.setdefault("metadata", {})["alt"] = text
     notebook.metadata.pop("widgets", None)
     return notebook
+
+
+def site_links(markdown: str) -> str:
+    """Links to lessons and to the glossary, as the site names them."""
+    markdown = re.sub(r"\]\((?:\.\./notebooks/)?(\d\d_\w+)\.ipynb", r"](\1.html", markdown)
+    return markdown.replace("](../docs/glossary.md", "](glossary.html")
+
+
+def alt_text(cells: list, index: int) -> str:
+    """What a screen reader says for the figures of cell ``index``: the caption beside them.
+
+    A lesson captions a figure in the italic paragraph right under its cell ('*Figure: ...*').
+    An explorer has no caption: its picture is described by the text that introduces it.
+    """
+    after = cells[index + 1] if index + 1 < len(cells) else None
+    if after is not None and after.cell_type == "markdown" and after.source.lstrip().startswith("*"):
+        return plain_text(after.source.strip().split("\n\n")[0])
+    before = cells[index - 1] if index > 0 else None
+    if before is not None and before.cell_type == "markdown":
+        paragraphs = [part for part in before.source.strip().split("\n\n")
+                      if not part.lstrip().startswith("#")]
+        if paragraphs:
+            kind = ("Explorer, shown at its starting state (its controls need a kernel): "
+                    if "explorer" in cells[index].source.lower() else "Figure: ")
+            return kind + plain_text(paragraphs[-1])
+    raise ValueError(f"cell {index} shows a figure without a caption: add an italic paragraph "
+                     "'*Figure: what it shows.*' in a markdown cell right under it")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as one line of plain text: links keep their words, emphasis and code marks go."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"\$([^$]*)\$", r"\1", text)
+    return " ".join(text.split())
 
 
 def as_terminal(text: str) -> str:
@@ -162,8 +206,11 @@ def navigation(lesson: Lesson, lessons: list[Lesson]) -> str:
         before = lessons[index - 1]
         parts.append(f'<a rel="prev" href="{before.page}">&larr; {before.number} · '
                      f'{html.escape(before.title)}</a>')
+    colab = release.colab_url(f"notebooks/{lesson.path.name}")
     parts.append(f'<span><a href="index.html">All lessons</a> · <a href="notebooks/'
-                 f'{lesson.path.name}" download>this notebook, run</a></span>')
+                 f'{lesson.path.name}" download>this notebook, run</a> · '
+                 f'<a class="colab" href="{colab}">Open in Colab</a> · '
+                 '<a href="glossary.html">Glossary</a></span>')
     if index + 1 < len(lessons):
         after = lessons[index + 1]
         parts.append(f'<a rel="next" href="{after.page}">{after.number} · '
@@ -192,8 +239,11 @@ def index_page(lessons: list[Lesson], built: set[str]) -> str:
             sections.append(f"<h2>{html.escape(track)}</h2><table>{''.join(rows)}</table>")
     if by_number:
         raise ValueError(f"lessons {sorted(by_number)} are in no track: add them to TRACKS")
+    start = "notebooks/00_start_here.ipynb"
     return (TEMPLATES / "index.html").read_text(encoding="utf-8").replace(
-        "{{ lessons }}", "\n".join(sections))
+        "{{ lessons }}", "\n".join(sections)).replace(
+        "{{ binder }}", html.escape(release.binder_url(start))).replace(
+        "{{ colab }}", html.escape(release.colab_url(start)))
 
 
 def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[Path]:
@@ -215,8 +265,8 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
             nbtools.execute(notebook, lesson.path, timeout=timeout)
         except Exception as error:  # CellExecutionError, DeadKernelError, timeouts
             raise SystemExit(f"{lesson.path.name} failed while executing, so the site was "
-                             f"not finished:\n{error}\nRun `make test-notebook "
-                             f"NOTEBOOK=notebooks/{lesson.path.name}` to see the failing "
+                             f"not finished:\n{error}\nRun `python course.py "
+                             f"test-notebook notebooks/{lesson.path.name}` to see the failing "
                              "cell.") from None
         prepare(notebook)
         (out / "notebooks").mkdir(exist_ok=True)
@@ -228,7 +278,19 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
     index = out / "index.html"
     index.write_text(index_page(lessons, {lesson.number for lesson in chosen}),
                      encoding="utf-8")
-    return [index, *pages]
+    glossary = out / "glossary.html"
+    glossary.write_text(glossary_page(), encoding="utf-8")
+    return [index, *pages, glossary]
+
+
+def glossary_page() -> str:
+    """docs/glossary.md as a page of the site, in the lessons' look."""
+    text = site_links(GLOSSARY.read_text(encoding="utf-8"))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)],
+                                        metadata={"title": "Glossary"})
+    nav = ('<nav class="course-nav"><span><a href="index.html">All lessons</a></span></nav>')
+    body, _ = _exporter().from_notebook_node(notebook, resources={"course_nav": nav})
+    return body
 
 
 def _copy_mathjax(target: Path) -> None:
