@@ -1,8 +1,160 @@
-"""Lesson 04's exercises: one recurrence step, the hidden state's shape, gradients over time."""
+"""Lesson 04's exercises: the forward pass over a sequence, one recurrence step, the hidden
+state's shape, gradients over time."""
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from course_utils import recurrent
 from course_utils.checks import Exercise, attempt, correct, matches, wrong
+
+# ---------------------------------------------------------------- the forward pass (scaffold)
+
+_FORWARD_SCAFFOLD = '''def rnn_forward(x, W, U, b):
+    """x: (N, T, D), W: (D, H), U: (H, H), b: (H,) -> every hidden state, (N, T, H).
+
+    h_t = tanh(x_t W + h_(t-1) U + b), starting from h_0 = 0, as keras.layers.SimpleRNN.
+    """
+    batch_size, steps, _ = x.shape
+    h = {start}  # h_0: (N, H), all zeros
+    states = [None] * steps
+    for t in range(steps):
+        h = {step}  # (N, H): the input at step t and the previous h; the same W, U, b
+        states[t] = h
+    return {stack}  # (N, T, H): the states along the time axis'''
+
+_FORWARD = {
+    "start": "np.zeros((batch_size, U.shape[0]))",
+    "step": "np.tanh(x[:, t] @ W + h @ U + b)",
+    "stack": "np.stack(states, axis=1)",
+}
+
+
+def _forward(**changes: str) -> str:
+    return _FORWARD_SCAFFOLD.format(**{**_FORWARD, **changes})
+
+
+def _forward_cases(seed: int = 14, count: int = 60) -> list[tuple[np.ndarray, ...]]:
+    """(x, W, U, b): 1 to 3 sequences of 1 to 8 steps, 1 to 4 features, 2 to 5 units, all
+    sizes different where possible so a swapped axis shows; fewest numbers first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        batch, steps = int(rng.integers(1, 4)), int(rng.integers(1, 9))
+        features = int(rng.integers(1, 5))
+        units = int(rng.choice([size for size in range(2, 6) if size != features] or [2]))
+        cases.append((rng.normal(size=(batch, steps, features)),
+                      rng.normal(scale=0.8, size=(features, units)),
+                      rng.normal(scale=0.8, size=(units, units)), rng.normal(size=units)))
+    return sorted(cases, key=lambda case: (case[0].shape[1], case[0].size, case[2].size))
+
+
+def _forward_with(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+                  activation: Any = np.tanh, carry: bool = True, transposed: bool = False,
+                  bias: bool = True) -> np.ndarray:
+    """The forward pass with switchable mistakes: (N, T, H)."""
+    h = np.zeros((x.shape[0], U.shape[0]))
+    states = []
+    for t in range(x.shape[1]):
+        previous = h if carry else np.zeros_like(h)
+        h = activation(x[:, t] @ W + previous @ (U.T if transposed else U) + (b if bias else 0))
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+# (does this mistake give `got`?, hint), named when it explains every failing case
+_FORWARD_MISTAKES: tuple[tuple[Callable[..., bool], str], ...] = (
+    (lambda got, *case: matches(got, _forward_with(*case, activation=lambda a: a)),
+     "the states have no activation: apply np.tanh to the sum"),
+    (lambda got, *case: matches(got, _forward_with(*case, carry=False)),
+     "each step starts again from zeros: carry h from one step to the next, h @ U"),
+    (lambda got, *case: matches(got, _forward_with(*case, transposed=True)),
+     "U is applied transposed: with one sequence per row the previous state is h @ U"),
+    (lambda got, *case: matches(got, _forward_with(*case, bias=False)),
+     "the bias b is missing inside the tanh"),
+)
+
+
+def _judge_forward(rnn_forward: Any) -> str:
+    failures = []
+    for x, W, U, b in _forward_cases():
+        case = (f"for {x.shape[0]} sequence(s) of {x.shape[1]} step(s) with {x.shape[2]} "
+                f"feature(s) and {U.shape[0]} units")
+        got = attempt(rnn_forward, x.copy(), W.copy(), U.copy(), b.copy(), case=case)
+        expected = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} rnn_forward returned {got!r}, not an array",
+                        "return every hidden state, stacked: shape (N, T, H)") from None
+        if got.shape != expected.shape and not failures:
+            n, steps, units = expected.shape
+            if got.shape == (n, units):
+                hint = "that is only the last state: keep every step's h and stack them"
+            elif got.shape == (steps, n, units) and steps != n:
+                hint = "time is the second axis: np.stack(states, axis=1)"
+            else:
+                hint = "one hidden state of H units per sequence and per step: (N, T, H)"
+            raise wrong(f"{case} your output has shape {got.shape}; expected {expected.shape}",
+                        hint)
+        if not matches(got, expected, atol=1e-6):
+            failures.append((case, got, (x, W, U, b)))
+        if len(failures) == 20:
+            break
+    if not failures:
+        return correct("One loop over time, one line inside, the same W, U and b at every step: "
+                       "your forward pass equals the course's (and Keras' SimpleRNN) on 60 "
+                       "random batches.")
+    case, got, arguments = failures[0]
+    expected = recurrent.simple_rnn(*arguments, return_sequences=True)
+    where = (f"{case} your states differ; for the first sequence they are\n"
+             f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
+    for test, hint in _FORWARD_MISTAKES:
+        if all(test(got, *arguments) for _, got, arguments in failures):
+            raise wrong(where, hint)
+    raise wrong(where, "h = tanh(x[:, t] @ W + h @ U + b), starting from zeros")
+
+
+forward = Exercise(
+    id="recurrence.forward",
+    lesson="04",
+    title="The forward pass over a whole sequence",
+    judge=_judge_forward,
+    hints=("Start from a state of zeros, then at each step combine the input at that step "
+           "with the previous state, and keep every state.",
+           "x[:, t] is the input at step t, shape (N, D); the step is one line with tanh; "
+           "np.stack(states, axis=1) puts time second."),
+    answer="rnn_forward",
+    solution=_forward(),
+    mistakes=(
+        (_forward(step="x[:, t] @ W + h @ U + b"), "no activation"),
+        (_forward(step="np.tanh(x[:, t] @ W + np.zeros_like(h) @ U + b)"), "carry h"),
+        (_forward(step="np.tanh(x[:, t] @ W + h @ U.T + b)"), "transposed"),
+        (_forward(stack="np.stack(states, axis=0)"), "time is the second axis"),
+        (_forward(stack="h"), "only the last state"),
+        ("def rnn_forward(x, W, U, b):\n    return np.zeros((2, 5, 3))", "expected"),
+        ("def rnn_forward(x, W, U, b):\n"
+         "    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import recurrent",
+    forbidden=("course_utils.recurrent.simple_rnn", "course_utils.recurrent.rnn_step",
+               "course_utils.recurrent.bptt", "keras.layers.SimpleRNN",
+               "keras.layers.SimpleRNNCell", "keras.layers.RNN"),
+    variants=(
+        "def rnn_forward(x, W, U, b):\n"
+        "    states = np.zeros((x.shape[0], x.shape[1], U.shape[0]))\n"
+        "    h = np.zeros((x.shape[0], U.shape[0]))\n"
+        "    for t in range(x.shape[1]):\n"
+        "        h = np.tanh(np.einsum('nd,dh->nh', x[:, t], W) + h @ U + b)\n"
+        "        states[:, t] = h\n"
+        "    return states",
+    ),
+)
+
+
+# ---------------------------------------------------------------- step, shape, gradient
 
 
 def _step_cases(seed: int = 4, count: int = 40) -> list[tuple[np.ndarray, ...]]:
