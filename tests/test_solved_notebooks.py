@@ -63,3 +63,25 @@ def test_solved_notebook_reports_every_exercise_correct(path):
     wrong = {exercise_id: status for exercise_id, status in statuses.items()
              if status != checks.CORRECT}
     assert not wrong, f"{path.name}: with the solutions substituted, the checks said {wrong}"
+
+
+SHIPPED_CELLS = [(path, index, exercise_id) for path in NOTEBOOKS
+                 for index, exercise_id in solve_notebooks.exercise_cells(
+                     nbformat.read(path, as_version=4))]
+
+
+@pytest.mark.parametrize("path, index, exercise_id", SHIPPED_CELLS,
+                         ids=[exercise_id for _, _, exercise_id in SHIPPED_CELLS])
+def test_the_shipped_learner_cell_is_not_attempted_yet(path, index, exercise_id, tmp_path,
+                                                       monkeypatch):
+    """A scaffold as shipped reads as "not attempted", never as an error; the code of a
+    find-the-bug exercise is shipped with its bug, which the judge reports."""
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "course_progress.json"))
+    exercise = {item.id: item for item in checks.exercises()}[exercise_id]
+    namespace: dict = {}
+    exec(exercise.setup, namespace)  # noqa: S102 - the course's own exercise code
+    exec(nbformat.read(path, as_version=4).cells[index].source, namespace)  # noqa: S102
+    feedback = checks.check(exercise_id, namespace[exercise.answer])
+    expected = checks.WRONG if exercise.kind == "find the bug" and callable(
+        namespace[exercise.answer]) else checks.NOT_ATTEMPTED
+    assert feedback.status == expected, str(feedback)
