@@ -39,6 +39,28 @@ SAMPLE_SECONDS = 0.5
 RESERVE_MIB = 3072  # free memory never to touch: the hub, the OS, other work on the machine
 
 
+class StartTogether:
+    """Hold each ready learner until every learner is ready or has failed, then let all go.
+
+    Unlike threading.Barrier, a learner that fails before the start does not break it for the
+    others: it only stops being waited for.
+    """
+
+    def __init__(self, learners: int):
+        self.waiting = learners
+        self._condition = threading.Condition()
+
+    def arrive(self) -> None:
+        with self._condition:
+            self.waiting -= 1
+            self._condition.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        self.arrive()
+        with self._condition:
+            self._condition.wait_for(lambda: self.waiting <= 0, timeout=timeout)
+
+
 class RoomWatch:
     """Peak memory and CPU time of each learner's processes, and of the whole machine.
 
@@ -115,11 +137,11 @@ class RoomWatch:
         self._thread.join()
 
 
-def _learner_run(hub: Hub, name: str, lesson: str, start_together: threading.Barrier,
+def _learner_run(hub: Hub, name: str, lesson: str, start_together: StartTogether,
                  deadline: float, record: dict[str, Any]) -> None:
-    """One learner's whole visit; fills ``record``; always reaches the barrier once."""
+    """One learner's whole visit; fills ``record``; always arrives at the start once."""
     learner = Learner(hub.url, name, secrets.token_hex(8))
-    reached_barrier = False
+    arrived = False
     kernel = None
     try:
         start = time.monotonic()
@@ -129,7 +151,7 @@ def _learner_run(hub: Hub, name: str, lesson: str, start_together: threading.Bar
         kernel = learner.open_lesson(lesson)
         kernel.wait_ready(timeout=max(10, deadline - time.monotonic()))
         record["login_to_kernel_s"] = round(time.monotonic() - start, 2)
-        reached_barrier = True
+        arrived = True
         start_together.wait(timeout=max(1, deadline - time.monotonic()))
         result = kernel.run_all(cell_timeout=max(1, deadline - time.monotonic()))
         record.update(run_all_s=round(result.seconds, 2), cells=result.cells,
@@ -138,13 +160,10 @@ def _learner_run(hub: Hub, name: str, lesson: str, start_together: threading.Bar
             record["failure"] = "kernel died"
         elif result.errors:
             record["failure"] = "cell errors: " + ", ".join(result.errors[:3])
-    except (LearnerError, OSError, threading.BrokenBarrierError, ValueError) as error:
-        record["failure"] = f"{type(error).__name__}: {error}"
-        if not reached_barrier:
-            try:
-                start_together.wait(timeout=1)
-            except threading.BrokenBarrierError:
-                pass
+    except (LearnerError, OSError, ValueError) as error:
+        record["failure"] = f"{type(error).__name__}: {error}"[:300]
+        if not arrived:
+            start_together.arrive()  # the others start without this learner
     finally:
         if kernel is not None:
             kernel.close()
@@ -159,7 +178,7 @@ def run_step(hub: Hub, lesson: str, learners: int, deadline: float, tag: str) ->
     """K learners at once; their records and the step's summary."""
     names = [f"{tag}-k{learners}-{index}" for index in range(learners)]
     records = {name: {"name": name} for name in names}
-    start_together = threading.Barrier(learners)
+    start_together = StartTogether(learners)
     load_start = os.getloadavg()[0]
     began = time.monotonic()
     with RoomWatch(set(names)) as watch:
@@ -204,18 +223,23 @@ def _median(values: list[float]) -> float | None:
 
 
 def sweep(lesson: str, max_learners: int = 64, seconds: float = 900,
-          data: Path | None = None, tag: str = "l") -> dict[str, Any]:
-    """Steps K = 1, 2, 4, ... on one hub until a stop rule; every step and why it stopped."""
+          data: Path | None = None, tag: str = "l", first: int = 1,
+          solo_s: float | None = None) -> dict[str, Any]:
+    """Steps K = first, 2 first, 4 first, ... on one hub until a stop rule.
+
+    Slowdowns are against ``solo_s`` if given (a K = 1 step of an earlier sweep, to carry a
+    sweep on), else against this sweep's first step.
+    """
     sweep_deadline = time.monotonic() + seconds
     steps: list[dict[str, Any]] = []
     stopped = f"reached {max_learners} learners, the most this run allows"
     with tempfile.TemporaryDirectory(prefix="course-hub-load-") as scratch:
         with Hub(Path(data or scratch) / "hub", secrets.token_urlsafe(12)) as hub:
-            learners = 1
+            learners = first
             while learners <= max_learners:
                 print(f">> {lesson}: {learners} learner(s)", flush=True)
                 step = run_step(hub, lesson, learners, sweep_deadline, tag)
-                solo = steps[0]["run_all_s"]["median"] if steps else step["run_all_s"]["median"]
+                solo = solo_s or (steps[0] if steps else step)["run_all_s"]["median"]
                 for record in step["records"]:
                     if "run_all_s" in record and solo:
                         record["slowdown"] = round(record["run_all_s"] / solo, 2)
@@ -247,7 +271,7 @@ def sweep(lesson: str, max_learners: int = 64, seconds: float = 900,
                 learners *= 2
             survivors = hub
     return {"lesson": lesson, "steps": steps, "stopped": stopped,
-            "solo_run_all_s": steps[0]["run_all_s"]["median"] if steps else None,
+            "solo_run_all_s": solo_s or (steps[0]["run_all_s"]["median"] if steps else None),
             "processes_left": survivors.survivors}
 
 

@@ -60,8 +60,8 @@ class Hub:
     """The course's hub on free ports, its state in ``data``; a context manager.
 
     On exit the hub is asked to stop (it stops the learners' servers and the proxy), and
-    every process it started that is still alive 20 s later is killed and listed in
-    ``survivors``.
+    every process it started that is still alive a minute later (a server shuts its kernels
+    down first, slowly on a busy machine) is killed and listed in ``survivors``.
     """
 
     def __init__(self, data: Path, room_password: str, admin_password: str = ""):
@@ -72,7 +72,7 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.data / "hub.log"
         self.process: subprocess.Popen | None = None
-        self.survivors: list[int] = []
+        self.survivors: list[str] = []
         self.seen: dict[int, psutil.Process] = {}
 
     def __enter__(self) -> Hub:
@@ -122,8 +122,12 @@ class Hub:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-        _, alive = psutil.wait_procs(started, timeout=20)
+        _, alive = psutil.wait_procs(started, timeout=60)
+        self.survivors = []
         for process in alive:
-            process.kill()
-        self.survivors = [process.pid for process in alive]
+            try:
+                self.survivors.append(f"{process.pid} {' '.join(process.cmdline())[:120]}")
+                process.kill()
+            except psutil.NoSuchProcess:
+                continue
         self.process = None

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
+from jupyterhub.utils import random_port
 from traitlets import default
 
 from hub import handout
@@ -40,6 +41,19 @@ def _lab_settings() -> dict[str, dict]:
 class CourseSpawner(SimpleLocalProcessSpawner):
     """SimpleLocalProcessSpawner with a per-learner folder that holds their lessons."""
 
+    # Ports handed to this hub's servers. Sixteen learners starting at once were seen to draw
+    # the same random port: the second server could not listen, the first one answered the
+    # hub's check in its place, and the hub routed one learner to another's server (whose
+    # authentication refused them). A port is therefore never handed out twice.
+    _ports_in_use: set[int] = set()
+
+    def _unique_port(self) -> int:
+        port = random_port()
+        while port in self._ports_in_use:
+            port = random_port()
+        self._ports_in_use.add(port)
+        return port
+
     @default("notebook_dir")
     def _default_notebook_dir(self) -> str:
         return self.home_dir  # the learner sees their folder, nothing above it
@@ -59,4 +73,15 @@ class CourseSpawner(SimpleLocalProcessSpawner):
 
     async def start(self):
         self._prepare_home()
-        return await super().start()
+        self.port = self._unique_port()
+        try:
+            return await super().start()
+        except BaseException:
+            self._ports_in_use.discard(self.port)
+            raise
+
+    async def stop(self, now: bool = False):
+        try:
+            return await super().stop(now=now)
+        finally:
+            self._ports_in_use.discard(self.port)
