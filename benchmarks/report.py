@@ -211,6 +211,62 @@ def _load_verdict(machine: dict) -> str:
     return "within the core count: a quiet machine"
 
 
+def hub_section(results: dict[str, Any]) -> list[str]:
+    """A room on one hub (python -m benchmarks.hub): each step of each sweep, and the sizing."""
+    hub = results.get("hub")
+    if not hub:
+        return []
+    steps = [step for sweep in hub["sweeps"] for step in sweep["steps"]]
+    machine = dict(hub["machine"], load_start=min(step["load_start"] for step in steps),
+                   load_end=max(step["load_end"] for step in steps))
+    lines = [
+        "## A room on one hub",
+        "",
+        f"Measured by `python -m benchmarks.hub` on {hub['date']} (1-minute load average "
+        f"from {machine['load_start']:.2f} to {machine['load_end']:.2f} over the steps: "
+        f"{_load_verdict(machine)}). K simulated learners sign in to the course's hub "
+        "(hub/jupyterhub_config.py) at once, start their servers, open the lesson and, "
+        "when every kernel answers, all press Run All together (hub/loadtest.py). "
+        "**slowdown** is a learner's Run All time over the time of one learner alone; "
+        "**peak MiB/learner** is the largest resident memory of one learner's server and "
+        "kernel; **machine MiB** is the whole machine's memory in use at the step's peak, "
+        "other work included. Curve: [benchmarks/hub_slowdown.png](benchmarks/hub_slowdown.png).",
+        "",
+        "![slowdown and memory against learners](benchmarks/hub_slowdown.png)",
+        "",
+    ]
+    for sweep in hub["sweeps"]:
+        rows = [[str(step["learners"]), _number(step["login_to_kernel_s"]["median"]) + " / " +
+                 _number(step["login_to_kernel_s"]["max"]),
+                 _number(step["run_all_s"]["median"]) + " / " + _number(step["run_all_s"]["max"]),
+                 _number(step["slowdown_max"]), _number(step["per_learner_cpu_s"]),
+                 _number(step["per_learner_peak_mib"]), _number(step["machine_peak_used_mib"]),
+                 str(step["failures"]), _number(step["load_start"]) + " / " +
+                 _number(step["load_end"])] for step in sweep["steps"]]
+        lines += [f"### {sweep['lesson']}", "",
+                  *_table(["learners", "sign-in to kernel s (median / max)",
+                           "Run All s (median / max)", "slowdown (max)", "CPU s per learner",
+                           "peak MiB/learner", "machine MiB", "failures", "load start / end"],
+                          rows),
+                  "", f"Stopped: {sweep['stopped']}.", ""]
+        failed = [f"- {record['name']}: {record['failure']}" for step in sweep["steps"]
+                  for record in step["records"] if record.get("failure")]
+        lines += [*failed, ""] if failed else []
+    sizing = hub["sizing"]
+    lines += ["### Figures and sizing", "",
+              *_table(["figure", "value"], [[f"`{name}`", _number(value)]
+                                            for name, value in hub["figures"].items()]),
+              "",
+              f"Per learner, at lesson 03: {sizing['cores_per_learner']:g} cores (so that "
+              "everyone's Run All stays within 2x its solo time) and "
+              f"{sizing['memory_per_learner_gib']:g} GiB, plus {sizing['hub_reserve_gib']} GiB "
+              "for the hub and the system.", "",
+              *_table(["learners", "cores", "memory GiB"],
+                      [[learners, str(room["cores"]), str(room["memory_gib"])]
+                       for learners, room in sizing["rooms"].items()]), ""]
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     """BENCHMARKS.md: machine, versions, date, and every figure against its budget."""
     machine, versions = results["machine"], results["versions"]
@@ -277,4 +333,5 @@ def markdown(results: dict[str, Any]) -> str:
                 for name, entry in sorted(results["notebooks"].items()) if entry.get("error")]
     if failures:
         lines += ["## Failures", "", *failures, ""]
+    lines += hub_section(results)
     return "\n".join(lines)
