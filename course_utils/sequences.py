@@ -129,7 +129,13 @@ def _sample_tokens(model: Callable[..., Any], temperatures: np.ndarray, seed: in
     tokens = np.zeros((count, 1), dtype=np.int32)  # every row starts with START (index 0)
     finished = np.zeros(count, dtype=bool)
     for step in range(max_length + 1):
-        logits = np.asarray(model(tokens, training=False), dtype=np.float64)
+        try:
+            logits = np.asarray(model(tokens, training=False), dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            # another model of the lesson (the adding problem's, say) refuses token indices
+            raise ValueError(f"the model must map token indices (N, T) to logits (N, T, V), "
+                             f"but it refused integer tokens of shape {tokens.shape}: pass "
+                             f"name_model: {_NAME_MODEL_FROM}") from error
         if logits.ndim != 3 or logits.shape[:2] != tokens.shape:
             raise ValueError(f"the model must map token indices (N, T) to logits (N, T, V), "
                              f"got {logits.shape} for input {tokens.shape}: does its last "

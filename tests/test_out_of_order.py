@@ -143,3 +143,26 @@ def test_every_named_section_is_a_heading_of_a_lesson(root):
                                                        module.read_text(encoding="utf-8")))
     assert len(named) >= 10
     assert named <= headings, f"not a heading of any lesson: {sorted(named - headings)}"
+
+
+def test_forecast_explorer_names_the_series_and_horizon_sections():
+    from course_utils.explore import forecast as forecast_explorer
+
+    series = np.linspace(315.0, 330.0, 60)
+    with pytest.raises(TypeError, match=_says("'The series: monthly CO2, 1958-2001'")):
+        forecast_explorer.ForecastExplorer(None, series, n_test=12)
+    with pytest.raises(ValueError, match=_says(
+            "'Forecasting further ahead, with an uncertainty band'")):
+        forecast_explorer.ForecastExplorer(np.arange(60), series, n_test=12,
+                                           extra={"SimpleRNN": None}, max_horizon=3)
+
+
+def test_sampling_names_with_another_model_names_the_generation_section():
+    def adding_model(x, training=False):
+        """Lesson 06's adding-problem model: (N, T, 2) floats in, so token indices fail."""
+        if np.ndim(x) != 3:
+            raise ValueError(f"Invalid input shape {np.shape(x)}, expected (None, None, 2)")
+        return np.zeros((len(x), 1))
+
+    with pytest.raises(ValueError, match=_says("'Generating names, one character at a time'")):
+        sequences.sample_names(adding_model, sequences.make_vocabulary(["ada"]), 2)

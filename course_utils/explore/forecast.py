@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils import forecast
+from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
 __all__ = ["compare", "ForecastExplorer", "COLORS"]
@@ -78,18 +79,22 @@ class ForecastExplorer(Explorer):
         import ipywidgets
 
         super().__init__()
+        series_first = run_first("The series: monthly CO2, 1958-2001")
+        given(dates, "dates", "the months of the series, shape (T,)", series_first)
+        given(series, "series", "the CO2 series ppm, shape (T,)", series_first)
         self.dates = np.asarray(dates)
         self.series = np.asarray(series, dtype=np.float64)
         if self.dates.shape != self.series.shape:
             raise ValueError(f"dates {self.dates.shape} and series {self.series.shape} must "
-                             "have the same shape (T,)")
+                             f"have the same shape (T,): {series_first}")
         self.n_test, self.season = n_test, season
         self.extra = {name: np.asarray(values, dtype=np.float64)
                       for name, values in (extra or {}).items()}
         for name, values in self.extra.items():
             if values.ndim != 2 or values.shape[0] != n_test or values.shape[1] < max_horizon:
                 raise ValueError(f"extra[{name!r}] must have shape ({n_test}, >= {max_horizon}) "
-                                 f"as forecast.by_horizon returns, got {values.shape}")
+                                 f"as forecast.by_horizon returns, got {values.shape}: "
+                                 + run_first("Forecasting further ahead, with an uncertainty band"))
         self.horizons = np.arange(1, max_horizon + 1)
         self.controls = {
             "horizon": ipywidgets.IntSlider(value=horizon, min=1, max=max_horizon,
