@@ -80,5 +80,7 @@ def _train_and_score(seed, window=10, epochs=150):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_course_forecaster_halves_persistence_and_matches_linear(seed):
     rnn_mae, persistence_mae, linear_mae = _train_and_score(seed=seed)
+    # spread: over 5 seeds x 1 thread / default, rnn / persistence 0.228-0.240 (sd 0.004) and
+    # rnn / linear 0.80-0.84 (sd 0.016): 58 and 10 sd from 0.5 and 1 (benchmarks/spread.json)
     assert rnn_mae <= 0.5 * persistence_mae, (rnn_mae, persistence_mae)
     assert rnn_mae <= linear_mae, (rnn_mae, linear_mae)
