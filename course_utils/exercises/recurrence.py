@@ -154,6 +154,123 @@ forward = Exercise(
 )
 
 
+# ---------------------------------------------------------------- one step back in time (stretch)
+
+_BACKWARD_SCAFFOLD = '''def rnn_backward_to_inputs(x, W, U, b):
+    """dL/dx (N, T, D) for L = sum of the last hidden state, by backpropagation through time."""
+    states = my_rnn_forward(x, W, U, b)  # (N, T, H)
+    grad_x = np.zeros_like(x)
+    grad_h = np.ones_like(states[:, -1])  # dL/dh_T: (N, H)
+    for t in reversed(range(x.shape[1])):
+        grad_a = {through_tanh}  # (N, H): back through the tanh, whose slope is 1 - h_t**2
+        grad_x[:, t] = {to_input}  # (N, D): to the input at step t, through W
+        grad_h = {back_in_time}  # (N, H): one step back in time, through U
+        assert grad_a.shape == grad_h.shape == states[:, t].shape, "(N, H) each"
+    return grad_x'''
+
+_BACKWARD = {
+    "through_tanh": "grad_h * (1.0 - states[:, t] ** 2)",
+    "to_input": "grad_a @ W.T",
+    "back_in_time": "grad_a @ U.T",
+}
+
+
+def _backward(**changes: str) -> str:
+    return _BACKWARD_SCAFFOLD.format(**{**_BACKWARD, **changes})
+
+
+def _course_forward(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The forward pass the backward scaffold calls as my_rnn_forward: (N, T, H)."""
+    return _forward_with(x, W, U, b)
+
+
+def _backward_with(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+                   slope: Any = lambda h: 1.0 - h ** 2, recurrent_T: bool = True
+                   ) -> np.ndarray:
+    """BPTT to the inputs with switchable mistakes: the tanh's ``slope`` as a function of
+    h_t, and U transposed (right) or not."""
+    states = _forward_with(x, W, U, b)
+    grad_x, grad_h = np.zeros_like(x), np.ones_like(states[:, -1])
+    for t in reversed(range(x.shape[1])):
+        grad_a = grad_h * slope(states[:, t])
+        grad_x[:, t] = grad_a @ W.T
+        grad_h = grad_a @ (U.T if recurrent_T else U)
+    return grad_x
+
+
+_BACKWARD_MISTAKES: tuple[tuple[Callable[..., bool], str], ...] = (
+    (lambda got, *case: matches(got, _backward_with(*case, slope=lambda h: 1.0)),
+     "the gradient skips the tanh: multiply by its slope, 1 - h_t**2, first"),
+    (lambda got, *case: matches(got, _backward_with(*case, slope=lambda h: 1.0 - h)),
+     "the slope of tanh is 1 - h_t**2, not 1 - h_t"),
+    (lambda got, *case: matches(got, _backward_with(*case, recurrent_T=False)),
+     "going back in time multiplies by U transposed: grad_a @ U.T"),
+)
+
+
+def _judge_backward(rnn_backward_to_inputs: Any) -> str:
+    failures = []
+    for x, W, U, b in _forward_cases(seed=15, count=40):
+        case = (f"for {x.shape[0]} sequence(s) of {x.shape[1]} step(s) with {x.shape[2]} "
+                f"feature(s) and {U.shape[0]} units")
+        got = attempt(rnn_backward_to_inputs, x.copy(), W.copy(), U.copy(), b.copy(), case=case,
+                      error_hint="check each shape: grad_a is (N, H), grad_x[:, t] (N, D); "
+                                 "a product with W or U going backwards uses its transpose")
+        expected = recurrent.bptt(x, W, U, b).x
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} rnn_backward_to_inputs returned {got!r}, not an array",
+                        "return grad_x, shape (N, T, D)") from None
+        if got.shape != expected.shape and not failures:
+            raise wrong(f"{case} your gradient has shape {got.shape}; expected "
+                        f"{expected.shape}", "one gradient per input: the shape of x")
+        if not matches(got, expected, atol=1e-6):
+            failures.append((case, got, (x, W, U, b)))
+        if len(failures) == 20:
+            break
+    if not failures:
+        return correct("Three lines per step back: through the tanh, to the input, to the "
+                       "previous state. The repeated product with diag(1 - h**2) U^T is what "
+                       "makes gradients vanish or explode, as measured below.")
+    case, got, arguments = failures[0]
+    expected = recurrent.bptt(*arguments).x
+    where = (f"{case} your gradient differs; for the first sequence it is\n"
+             f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
+    for test, hint in _BACKWARD_MISTAKES:
+        if all(test(got, *arguments) for _, got, arguments in failures):
+            raise wrong(where, hint)
+    raise wrong(where, "grad_a = grad_h * (1 - h_t**2); then grad_a goes to x_t through W "
+                       "and to h_(t-1) through U, each transposed")
+
+
+backward = Exercise(
+    id="recurrence.backward",
+    lesson="04",
+    title="Stretch: backpropagation through time, one step at a time",
+    judge=_judge_backward,
+    hints=("Follow the chain rule of the list above, in its order: first through the tanh, "
+           "then to the input and to the previous state.",
+           "The tanh's slope at step t is 1 - states[:, t]**2, multiplied element by element; "
+           "the two products then use W.T and U.T."),
+    answer="rnn_backward_to_inputs",
+    solution=_backward(),
+    mistakes=(
+        (_backward(through_tanh="grad_h"), "skips the tanh"),
+        (_backward(through_tanh="grad_h * (1.0 - states[:, t])"), "not 1 - h_t"),
+        (_backward(back_in_time="grad_a @ U"), "U transposed"),
+        (_backward(to_input="grad_a @ W"), "transpose"),
+        ("def rnn_backward_to_inputs(x, W, U, b):\n    return np.ones((2, 5, 3))", "expected"),
+        ("def rnn_backward_to_inputs(x, W, U, b):\n    return recurrent.bptt(x, W, U, b).x",
+         "course's version"),
+    ),
+    setup=("import numpy as np\nfrom course_utils import recurrent\n"
+           "from course_utils.exercises.recurrence import _course_forward as my_rnn_forward"),
+    forbidden=("course_utils.recurrent.bptt", "course_utils.recurrent.input_gradient_norms",
+               "tensorflow.GradientTape"),
+)
+
+
 # ---------------------------------------------------------------- step, shape, gradient
 
 
