@@ -166,3 +166,11 @@ def test_sampling_names_with_another_model_names_the_generation_section():
 
     with pytest.raises(ValueError, match=_says("'Generating names, one character at a time'")):
         sequences.sample_names(adding_model, sequences.make_vocabulary(["ada"]), 2)
+
+
+def test_a_forecaster_is_not_taken_for_a_digit_classifier():
+    from course_utils.models import forecasters
+
+    with pytest.raises(ValueError, match="inputs of shape \\(N, 10, 1\\).*" + _says(
+            "'The course CNN, fully trained: a shipped checkpoint'")):
+        digits.digit_probabilities(forecasters.build_article_rnn(window=10), DIGITS)

@@ -194,6 +194,19 @@ def _batched(function: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def _takes_digits(model: Any) -> None:
+    """A ValueError if a Keras model declares inputs other than digits: a model of another
+    lesson (lesson 05's forecaster, say) would otherwise fail deep inside TensorFlow."""
+    try:
+        shape = tuple(model.inputs[0].shape[1:])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return  # not built yet, or a plain function: its first call will tell
+    if shape not in (IMAGE_SHAPE, IMAGE_SHAPE[:2]):
+        raise ValueError(f"the model takes inputs of shape (N, {', '.join(map(str, shape))}), "
+                         f"not digits (N, 28, 28, 1): pass a digit classifier; "
+                         f"{_CLASSIFIER_FROM}")
+
+
 def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
     """Class probabilities of a digit classifier, float32 of shape (N, 10).
 
@@ -201,6 +214,7 @@ def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.nd
     (much faster than ``model.predict`` for small inputs).
     """
     callable_model(model, "model", "a Keras digit classifier", _CLASSIFIER_FROM)
+    _takes_digits(model)
     return _batched(model, _as_images(images), batch_size)
 
 
