@@ -35,9 +35,7 @@ def sync(home: Path, course: Path = COURSE) -> dict[str, list[str]]:
     manifest_path = home / MANIFEST
     handed = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     done: dict[str, list[str]] = {"copied": [], "updated": [], "kept": []}
-    for source in sorted(course.iterdir()):
-        if not source.is_file() or source.name.startswith("."):
-            continue
+    for source in sorted(course.glob("*.ipynb")):  # lessons only, never a stray state file
         mine, current = target / source.name, _sha256(source)
         if not mine.exists():
             outcome = "copied"

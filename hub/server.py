@@ -59,9 +59,9 @@ def hub_command() -> list[str]:
 class Hub:
     """The course's hub on free ports, its state in ``data``; a context manager.
 
-    On exit the hub is asked to stop (it stops the learners' servers and the proxy), and
-    every process it started that is still alive a minute later (a server shuts its kernels
-    down first, slowly on a busy machine) is killed and listed in ``survivors``.
+    On exit the hub is asked to stop (it stops the learners' servers and the proxy); any
+    process it started that is still alive is asked again with SIGTERM, and one that ignores
+    that for 30 s is killed and listed in ``survivors``.
     """
 
     def __init__(self, data: Path, room_password: str, admin_password: str = ""):
@@ -118,11 +118,17 @@ class Hub:
         started = self.processes()
         self.process.send_signal(signal.SIGTERM)  # the hub stops servers and proxy first
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=90)  # each server gets 10 s after SIGINT, then SIGTERM
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-        _, alive = psutil.wait_procs(started, timeout=60)
+        _, alive = psutil.wait_procs(started, timeout=10)
+        for process in alive:  # asked once more, as the hub would have
+            try:
+                process.terminate()
+            except psutil.NoSuchProcess:
+                continue
+        _, alive = psutil.wait_procs(alive, timeout=30)
         self.survivors = []
         for process in alive:
             try:

@@ -35,6 +35,12 @@ def test_update_replaces_untouched_lessons_and_keeps_changed_ones(tmp_path):
     assert sync(home, course)["kept"] == ["00.ipynb"]
 
 
+def test_only_lessons_are_handed_out(tmp_path):
+    course = _course(tmp_path, {"00.ipynb": "a", "course_progress.json": "{}", ".hidden": ""})
+    assert sync(tmp_path / "ada", course)["copied"] == ["00.ipynb"]
+    assert not (tmp_path / "ada" / "notebooks" / "course_progress.json").exists()
+
+
 def test_a_deleted_lesson_comes_back(tmp_path):
     course = _course(tmp_path, {"00.ipynb": "a"})
     home = tmp_path / "ada"
