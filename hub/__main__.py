@@ -15,8 +15,8 @@ WORDS = ("kernel", "filter", "stride", "gate", "latent", "pixel", "epoch", "tens
 
 
 def room_password() -> str:
-    """Three course words and a number: easy to write on a board, hard to guess."""
-    words = [secrets.choice(WORDS) for _ in range(3)]
+    """Four course words and a number: easy to write on a board, hard to guess."""
+    words = [secrets.choice(WORDS) for _ in range(4)]
     return "-".join(words) + f"-{secrets.randbelow(100)}"
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import secrets
 import subprocess
+import sys
 import time
 
 import psutil
@@ -21,7 +23,7 @@ import requests
 
 from hub import loadtest
 from hub.learner import Learner
-from hub.server import Hub
+from hub.server import Hub, free_port
 from tests.browser import artifact_dir, browser  # noqa: F401  (pytest fixture)
 from tests.conftest import ROOT
 
@@ -186,3 +188,37 @@ def test_a_learner_signs_in_and_runs_a_cell_in_the_browser(hub, browser):  # noq
     sessions = requests.get(f"{hub.url}/hub/api/users/grace", timeout=30)
     assert sessions.status_code == 403, "an anonymous request read grace's record"
     assert json.loads((hub.data / "accounts.json").read_text()).get("grace")
+
+
+def test_the_hub_command_serves_the_room_and_stops(tmp_path):
+    """`python -m hub` (what `make hub` runs): says its address and password, serves, stops."""
+    port = free_port()
+    environment = dict(os.environ, COURSE_HUB_API_PORT=str(free_port()),
+                       COURSE_HUB_PROXY_API_PORT=str(free_port()))
+    environment.pop("COURSE_HUB_ROOM_PASSWORD", None)
+    command = [sys.executable, "-m", "hub", "--port", str(port), "--data", str(tmp_path)]
+    with open(tmp_path / "out.log", "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/hub/login", timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise AssertionError((tmp_path / "out.log").read_text()[-3000:])
+        printed = (tmp_path / "out.log").read_text()
+        password = printed.split("room password: ")[1].split()[0]
+        assert Learner(f"http://127.0.0.1:{port}", "ada", "ada-own-pass").sign_in(password)
+    finally:
+        tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(True)]
+        process.terminate()  # the hub itself, since python -m hub became it
+        process.wait(timeout=60)
+        _, alive = psutil.wait_procs(tree, timeout=30)
+        for leftover in alive:
+            leftover.kill()
+    assert not alive, f"`python -m hub` left {[p.pid for p in alive]} behind"
