@@ -1,8 +1,10 @@
 """hub/k8s/config.yaml against the Zero to JupyterHub chart's documented keys, offline.
 
-Kubernetes does not run here: this checks what Helm checks before it renders anything (the
-chart's values.schema.yaml over its defaults merged with ours, and the file given with
---set-file), and that the per-learner resources are the measured ones. Nothing is installed.
+Kubernetes does not run here: this checks what Helm checks before it renders anything, the
+values against the chart's schema (hub/k8s/chart_keys.yaml, our record of the keys and types
+the chart documents for the parts the config sets, strict where the chart is strict), with
+the file given by --set-file, and that the per-learner resources are the measured ones.
+Nothing is installed.
 """
 
 from __future__ import annotations
@@ -20,29 +22,18 @@ K8S = ROOT / "hub" / "k8s"
 RESULTS = ROOT / "benchmarks" / "results.json"
 
 
-def merge(base: dict, override: dict) -> dict:
-    """Helm's merge of values: maps merge key by key, anything else replaces, null deletes."""
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if value is None:
-            merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
+def values(config: dict) -> dict:
+    """The values Helm would validate for our keys: config.yaml, then the --set-file."""
+    merged = copy.deepcopy(config)
+    room_auth = merged.setdefault("hub", {}).setdefault("extraFiles", {}).setdefault(
+        "room-auth", {})
+    if isinstance(room_auth, dict):
+        room_auth["stringData"] = (ROOT / "hub" / "auth.py").read_text()
     return merged
 
 
-def values(config: dict) -> dict:
-    """The values Helm would validate: defaults, config.yaml, then the --set-file."""
-    defaults = yaml.safe_load((K8S / "chart" / "values.yaml").read_text())
-    set_file = {"hub": {"extraFiles": {"room-auth": {
-        "stringData": (ROOT / "hub" / "auth.py").read_text()}}}}
-    return merge(merge(defaults, config), set_file)
-
-
 def schema_errors(config: dict) -> list[str]:
-    schema = yaml.safe_load((K8S / "chart" / "values.schema.yaml").read_text())
+    schema = yaml.safe_load((K8S / "chart_keys.yaml").read_text())
     validator = jsonschema.Draft7Validator(schema)
     return [f"{'.'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
             for error in validator.iter_errors(values(config))]
