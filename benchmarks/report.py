@@ -7,8 +7,10 @@ the quality its lesson states.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 NOTEBOOK_SECONDS = 120
@@ -273,9 +275,10 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `make bench` on {results['date']}; regenerate with `make bench` (every "
-        "lesson) or `make bench-one NOTEBOOK=notebooks/NN_name.ipynb` (one lesson, merged "
-        "into the others). The numbers are in `benchmarks/results.json`.",
+        f"Measured by `python course.py bench` on {results['date']}; regenerate with "
+        "`python course.py bench` (every lesson) or `python course.py bench-one "
+        "notebooks/NN_name.ipynb` (one lesson, merged into the others). The numbers are in "
+        "`benchmarks/results.json`.",
         "",
         "## Machine",
         "",
@@ -289,7 +292,7 @@ def markdown(results: dict[str, Any]) -> str:
         "## How it is measured",
         "",
         "Each notebook runs top to bottom in a fresh `python3` kernel of the course's virtual "
-        "environment (nbclient, working directory `notebooks/`, the Makefile's TensorFlow "
+        "environment (nbclient, working directory `notebooks/`, the launcher's TensorFlow "
         "variables), as a learner's *Restart Kernel and Run All Cells* would. "
         "**seconds** is wall time from the kernel's start to the last cell's reply, reported "
         "only when every cell succeeded; **CPU seconds** is user + system time of the kernel "
@@ -334,4 +337,26 @@ def markdown(results: dict[str, Any]) -> str:
     if failures:
         lines += ["## Failures", "", *failures, ""]
     lines += hub_section(results)
+    lines += spread_section()
     return "\n".join(lines)
+
+
+def spread_section(path: Path | None = None) -> list[str]:
+    """How far each training-based verdict moves (benchmarks/spread.json), if measured."""
+    from benchmarks import spread
+
+    path = path or spread.SPREAD
+    if not path.exists():
+        return []
+    measured = json.loads(path.read_text())
+    return ["", "## Verdicts that training can move",
+            "",
+            "Measured by `python course.py spread`: every figure an exercise judge, a unit test "
+            "or a checked notebook output decides on, for seeds 0-4, once with TensorFlow and "
+            "BLAS on one thread and once at the default. *margin*: the distance from the "
+            "threshold to the nearest case (to the mean, for a verdict on a mean of runs), in "
+            "standard deviations over the seeds; for a verdict at one fixed seed with no "
+            "training (one step, a shipped checkpoint), in units of the largest difference "
+            "between 1 thread and the default, *exact* when there was none. Each must be at "
+            f"least {spread.REQUIRED_SIGMAS:g}.",
+            "", spread.table(measured), ""]

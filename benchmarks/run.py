@@ -211,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
               (f"; {entry['error']}" if entry["error"] else ""), flush=True)
 
     results = assemble(notebooks, startup_timings, load_start, explorers())
+    if args.output.exists():
+        # the classroom hub's load test (python -m benchmarks.hub) is measured on its own:
+        # a run of the lessons keeps its figures
+        hub = json.loads(args.output.read_text()).get("hub")
+        if hub is not None:
+            results["hub"] = hub
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     text = report.markdown(results)

@@ -359,7 +359,8 @@ def table(spread: dict[str, Any]) -> str:
             averaged = (f" (mean of {row['runs_averaged']} runs)"
                         if row["runs_averaged"] > 1 else "")
             unit = "sd" if row["noise_kind"] == "seeds" else "x thread noise"
-            margin = "exact" if row["margin"] == float("inf") else f"{row['margin']:.1f} {unit}"
+            margin = ("exact" if row["margin"] == float("inf") else
+                      f"> 1000 {unit}" if row["margin"] > 1000 else f"{row['margin']:.1f} {unit}")
             lines.append(f"| {name} | {row['figure']} | {row['min']:.4g} .. {row['max']:.4g} | "
                          f"{row['seed_sd']:.3g} | {row['thread_noise']:.2g} | "
                          f"{row['threshold']}{averaged} | {margin} |")
@@ -394,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, entry in spread.items():  # thresholds may have moved since the runs
         entry["rows"] = summarise(name, entry["runs"])
     SPREAD.write_text(json.dumps(spread, indent=1) + "\n", encoding="utf-8")
+    from benchmarks import report, run
+
+    if run.RESULTS.exists():
+        run.MARKDOWN.write_text(report.markdown(json.loads(run.RESULTS.read_text())))
     weak = [(name, row["figure"]) for name, entry in spread.items() for row in entry["rows"]
             if row["margin"] < REQUIRED_SIGMAS]
     print(table(spread))

@@ -32,7 +32,7 @@ _REQUIRED = {
 # TensorFlow 2.21 has none for 3.14, numpy 2.4 none for 3.10. The tests run on 3.11 only.
 PYTHON_TESTED = (3, 11)
 PYTHON_INSTALLABLE = ((3, 11), (3, 12), (3, 13))
-_INSTALL_HINT = "run `make lab` (or `pip install -r requirements.txt`) in the course folder"
+_INSTALL_HINT = "run `python course.py lab` (or `pip install -r requirements.txt`) in the course folder"
 
 
 # TensorFlow's logging defaults: keep errors, hide the C++ INFO/WARNING banner
@@ -124,7 +124,7 @@ def _check_python(version: tuple[int, int] | None = None) -> Check:
                      f"if a lesson fails, use Python {tested} (or the Binder link in the README)",
                      required=False)
     return Check("python", False, f"{shown}: the pinned packages do not install on it",
-                 f"install Python {tested}, then `make lab` (or use the Binder link in the README)")
+                 f"install Python {tested}, then `python course.py lab` (or use the Binder link in the README)")
 
 
 def _check_widgets() -> Check:
