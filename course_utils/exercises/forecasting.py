@@ -1,4 +1,9 @@
-"""Lesson 05's exercises: cut a series into windows, score a baseline, find a leak."""
+"""Lesson 05's exercises: cut a series into windows, score a baseline, find a leak.
+
+The two functions are written in scaffolds; their judges run them on many seeded random
+series and windows, smallest first, against the course's reference, and name the smallest
+case that fails.
+"""
 
 import numpy as np
 
@@ -14,6 +19,25 @@ LEAKY_LISTING = """\
 6  model.fit(x_train, y_train, epochs=100, validation_data=(x_test, y_test),
 7            callbacks=[keras.callbacks.EarlyStopping(restore_best_weights=True)])
 8  print("MAE:", forecast.mae(scaler.inverse(model(x_test)[:, 0]), scaler.inverse(y_test)))"""
+
+
+_WINDOWS_SCAFFOLD = '''def make_windows(series, window):
+    """series: (T,) -> x: (T - window, window, 1), the windows starting at every step, and
+    y: (T - window,), the value right after each window."""
+    count = {count}  # how many windows have a value after them
+    x = np.zeros((count, window, 1), dtype=series.dtype)
+    y = np.zeros(count, dtype=series.dtype)
+    for i in range(count):
+        x[i, :, 0] = {window}  # (window,): the values from step i on
+        y[i] = {target}  # the value right after that window
+    return x, y'''
+
+_WINDOWS = {"count": "len(series) - window", "window": "series[i:i + window]",
+            "target": "series[i + window]"}
+
+
+def _windows(**changes: str) -> str:
+    return _WINDOWS_SCAFFOLD.format(**{**_WINDOWS, **changes})
 
 
 def _window_cases(seed: int = 5, count: int = 60) -> list[tuple[np.ndarray, int]]:
@@ -83,14 +107,16 @@ windows = Exercise(
     judge=_judge_windows,
     hints=("Window i holds series[i], ..., series[i + window - 1]; its target is the next "
            "value. How many i are there?",
-           "Loop i over range(len(series) - window), stack the slices, then add an axis of "
-           "size 1 at the end with [..., None]."),
+           "There are len(series) - window windows; window i is the slice series[i:i + window] "
+           "and its target is the value at index i + window."),
     answer="make_windows",
-    solution=("def make_windows(series, window):\n"
-              "    x = np.stack([series[i:i + window] for i in range(len(series) - window)])\n"
-              "    y = series[window:]\n"
-              "    return x[..., None], y"),
+    solution=_windows(),
     mistakes=(
+        (_windows(count="len(series) - window - 1"), "one is missing"),
+        (_windows(target="series[i + window - 1]"), "right AFTER the window"),
+        (_windows(window="series[i + 1:i + 1 + window]"), "right AFTER the window"),
+        (_windows(count="len(series) // window - 1", window="series[i * window:(i + 1) * window]",
+                  target="series[(i + 1) * window]"), "do not overlap"),
         ("def make_windows(series, window):\n"
          "    x = np.stack([series[i:i + window] for i in range(len(series) - window)])\n"
          "    return x, series[window:]", "add a features axis"),
@@ -116,12 +142,31 @@ windows = Exercise(
     forbidden=("course_utils.forecast.make_windows", "numpy.lib.stride_tricks.sliding_window_view",
                "keras.utils.timeseries_dataset_from_array"),
     variants=("def make_windows(series, window):\n"
+              "    x = np.stack([series[i:i + window] for i in range(len(series) - window)])\n"
+              "    y = series[window:]\n"
+              "    return x[..., None], y",
+              "def make_windows(series, window):\n"
               "    x, y = [], []\n"
               "    for start in range(len(series) - window):\n"
               "        x.append(series[start:start + window])\n"
               "        y.append(series[start + window])\n"
               "    return np.array(x).reshape(len(x), window, 1), np.array(y)",),
 )
+
+
+_PERSISTENCE_SCAFFOLD = '''def persistence_mae(x, y):
+    """x: (N, window, 1) windows, y: (N,) their targets -> one number: the mean absolute
+    error of the persistence forecast, "the next value equals the last one seen"."""
+    forecasts = {forecasts}  # (N,): one forecast per window
+    errors = {errors}  # (N,): how far each forecast is from its target, whatever the sign
+    return {mean}  # one number'''
+
+_PERSISTENCE = {"forecasts": "x[:, -1, 0]", "errors": "np.abs(forecasts - y)",
+                "mean": "np.mean(errors)"}
+
+
+def _persistence(**changes: str) -> str:
+    return _PERSISTENCE_SCAFFOLD.format(**{**_PERSISTENCE, **changes})
 
 
 def _mae_cases(seed: int = 6, count: int = 40) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -177,16 +222,13 @@ persistence_mae = Exercise(
            "x has shape (N, window, 1): the last value of every window is x[:, -1, 0]. Then "
            "average the absolute differences."),
     answer="persistence_mae",
-    solution=("def persistence_mae(x, y):\n"
-              "    return np.mean(np.abs(x[:, -1, 0] - y))"),
+    solution=_persistence(),
     mistakes=(
-        ("def persistence_mae(x, y):\n    return np.mean(x[:, -1, 0] - y)", "absolute value"),
-        ("def persistence_mae(x, y):\n    return np.mean((x[:, -1, 0] - y) ** 2)",
-         "mean of the squares"),
-        ("def persistence_mae(x, y):\n    return np.mean(np.abs(x[:, 0, 0] - y))",
-         "oldest value"),
-        ("def persistence_mae(x, y):\n    return np.mean(np.abs(x[:, :, 0].mean(axis=1) - y))",
-         "not the average"),
+        (_persistence(errors="forecasts - y"), "absolute value"),
+        (_persistence(errors="(forecasts - y) ** 2"), "mean of the squares"),
+        (_persistence(forecasts="x[:, 0, 0]"), "oldest value"),
+        (_persistence(forecasts="x[:, :, 0].mean(axis=1)"), "not the average"),
+        (_persistence(mean="np.sum(errors)"), "sum of the errors"),
         ("def persistence_mae(x, y):\n    return np.abs(x[:, -1, 0] - y)", "one number"),
         ("def persistence_mae(x, y):\n    return 1.75", "expected"),
         ("def persistence_mae(x, y):\n"
@@ -197,6 +239,8 @@ persistence_mae = Exercise(
                "keras.losses.mean_absolute_error", "keras.metrics.mean_absolute_error",
                "sklearn.metrics.mean_absolute_error"),
     variants=("def persistence_mae(x, y):\n"
+              "    return np.mean(np.abs(x[:, -1, 0] - y))",
+              "def persistence_mae(x, y):\n"
               "    errors = [abs(window[-1, 0] - target) for window, target in zip(x, y)]\n"
               "    return sum(errors) / len(errors)",),
 )
