@@ -1,7 +1,13 @@
-"""Lesson 06's exercises: the GRU update gate, LSTM parameters, picking a layer."""
+"""Lesson 06's exercises: one LSTM step and one GRU step, LSTM parameters, picking a layer.
+
+The two steps are written in scaffolds; their judges run them on many seeded random batches,
+sizes and weights, smallest first, against the course's reference, and name the smallest case
+that fails and the mistake that explains it.
+"""
 
 import numpy as np
 
+from course_utils import gated
 from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 
@@ -9,110 +15,317 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _gru_cases(seed: int = 6, count: int = 40) -> list[tuple[np.ndarray, ...]]:
-    """(x_t, h_prev, candidate, W_z, U_z, b_z): batches of 1 to 4, 1 to 5 features, 2 to 6
+_SIGMOID = '''def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+'''
+
+# ---------------------------------------------------------------- one LSTM step (scaffold)
+
+_LSTM_SCAFFOLD = '''def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):
+    """One LSTM step in Keras' weight layout. x_t: (N, D); h, c: (N, H); kernel: (D, 4H),
+    recurrent_kernel: (H, 4H), bias: (4H,), the gates side by side in the order input,
+    forget, candidate, output. Returns (h_new, c_new), each (N, H)."""
+    z = {z}  # (N, 4H): all four gates at once
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)  # (N, H) each, in Keras' order
+    i, f, o = {gates}  # the three gates, between 0 and 1
+    c_new = {c_new}  # forget some of the old cell state, write some of the candidate
+    h_new = {h_new}  # show some of the new cell state
+    return h_new, c_new'''
+
+_LSTM = {"z": "x_t @ kernel + h @ recurrent_kernel + bias",
+         "gates": "sigmoid(z_i), sigmoid(z_f), sigmoid(z_o)",
+         "c_new": "f * c + i * np.tanh(z_c)",
+         "h_new": "o * np.tanh(c_new)"}
+
+
+def _lstm(**changes: str) -> str:
+    return _LSTM_SCAFFOLD.format(**{**_LSTM, **changes})
+
+
+def _lstm_cases(seed: int = 61, count: int = 60) -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h, c, kernel, recurrent_kernel, bias): batches of 1 to 4, 1 to 5 features, 1 to
+    6 units (never as many as the features); smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        units = int(rng.choice([size for size in range(1, 7) if size != features]))
+        cases.append((rng.normal(size=(batch, features)),
+                      rng.uniform(-1, 1, size=(batch, units)),
+                      rng.normal(size=(batch, units)),
+                      rng.normal(size=(features, 4 * units)),
+                      rng.normal(size=(units, 4 * units)), rng.normal(size=4 * units)))
+    return sorted(cases, key=lambda case: (case[1].size, case[0].size))
+
+
+def _identity(z):
+    return z
+
+
+def _lstm_reference(x_t, h, c, kernel, recurrent_kernel, bias, order=(0, 1, 2, 3),
+                    candidate=np.tanh, squash=np.tanh, old_c=False, use_bias=True):
+    """One LSTM step with switchable mistakes: ``order`` the blocks read as input, forget,
+    candidate, output; ``candidate`` and ``squash`` the activations of the candidate and of
+    the cell state shown; ``old_c`` shows the old cell state; ``use_bias`` adds the bias."""
+    z = x_t @ kernel + h @ recurrent_kernel + (bias if use_bias else 0.0)
+    blocks = np.split(z, 4, axis=1)
+    z_i, z_f, z_c, z_o = (blocks[index] for index in order)
+    i, f, o = _sigmoid(z_i), _sigmoid(z_f), _sigmoid(z_o)
+    c_new = f * c + i * candidate(z_c)
+    return o * squash(c if old_c else c_new), c_new
+
+
+# (keyword arguments of _lstm_reference that give the mistake, hint), tried in order
+_LSTM_MISTAKES = (
+    ({"order": (1, 0, 2, 3)}, "the input and forget gates are swapped: Keras' order is input, "
+                              "forget, candidate, output"),
+    ({"order": (0, 1, 3, 2)}, "the candidate and output blocks are swapped: Keras' order is "
+                              "input, forget, candidate, output"),
+    ({"candidate": _sigmoid}, "the candidate is a tanh layer (values between -1 and 1), not a "
+                              "gate"),
+    ({"candidate": _identity}, "the candidate z_c goes through a tanh before the input gate "
+                               "scales it"),
+    ({"squash": _identity}, "h_new shows tanh of the cell state, scaled by the output gate"),
+    ({"old_c": True}, "h_new shows the NEW cell state, c_new"),
+    ({"use_bias": False}, "add the bias to the pre-activations"),
+)
+
+
+def _judge_lstm_step(lstm_step):
+    for x_t, h, c, kernel, recurrent_kernel, bias in _lstm_cases():
+        batch, features = x_t.shape
+        units = h.shape[1]
+        case = f"for a batch of {batch}, {features} feature(s) and {units} unit(s)"
+        arguments = (x_t, h, c, kernel, recurrent_kernel, bias)
+        result = attempt(lstm_step, *(item.copy() for item in arguments), case=case,
+                         error_hint="z has shape (N, 4H); np.split(z, 4, axis=1) cuts it into "
+                                    "four (N, H) blocks")
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise wrong(f"{case} lstm_step returned {type(result).__name__}, not a pair",
+                        "end with `return h_new, c_new`")
+        h_got, c_got = (np.asarray(item, dtype=float) for item in result)
+        h_expected, c_expected, _ = gated.lstm_step(*arguments)
+        if matches(h_got, h_expected) and matches(c_got, c_expected):
+            continue
+        if matches(h_got, c_expected) and matches(c_got, h_expected):
+            raise wrong(f"{case} h_new and c_new come back swapped",
+                        "return h_new first, then c_new")
+        if h_got.shape != h_expected.shape or c_got.shape != c_expected.shape:
+            raise wrong(f"{case} h_new has shape {h_got.shape} and c_new {c_got.shape}; "
+                        f"expected {h_expected.shape} each",
+                        "each gate is (N, H): split z into four blocks along axis 1")
+        where = (f"{case} your step differs: h_new[0] is {np.round(h_got[0], 3).tolist()} "
+                 f"and c_new[0] {np.round(c_got[0], 3).tolist()}; expected "
+                 f"{np.round(h_expected[0], 3).tolist()} and "
+                 f"{np.round(c_expected[0], 3).tolist()}")
+        for changes, hint in _LSTM_MISTAKES:
+            h_mistake, c_mistake = _lstm_reference(*arguments, **changes)
+            if matches(h_got, h_mistake) and matches(c_got, c_mistake):
+                raise wrong(where, hint)
+        if matches(h_got, h_expected):
+            raise wrong(f"{case} h_new is right but c_new differs", "c_new = f * c + i * "
+                        "tanh(z_c): forget some of the old state, write some of the candidate")
+        raise wrong(where, "z = x_t @ kernel + h @ recurrent_kernel + bias; the gates are "
+                           "sigmoids, the candidate a tanh")
+    return correct("Your step equals the course's on 60 random batches and sizes: the four "
+                   "gates in Keras' order, the cell state only scaled and added to, and "
+                   "h_new = o * tanh(c_new).")
+
+
+lstm_step = Exercise(
+    id="gated.lstm_step",
+    lesson="06",
+    title="One LSTM step in Keras' weight layout",
+    judge=_judge_lstm_step,
+    hints=("Like a SimpleRNN step, x_t @ kernel + h @ recurrent_kernel + bias, but four "
+           "blocks wide: input, forget, candidate and output, in that order.",
+           "The gates i, f, o are sigmoids of their blocks; the candidate is tanh(z_c); "
+           "c_new = f * c + i * tanh(z_c) and h_new = o * tanh(c_new)."),
+    answer="lstm_step",
+    solution=_lstm(),
+    mistakes=(
+        (_lstm(gates="sigmoid(z_f), sigmoid(z_i), sigmoid(z_o)"), "input and forget gates"),
+        (_lstm(c_new="f * c + i * sigmoid(z_c)"), "not a gate"),
+        (_lstm(c_new="f * c + i * z_c"), "goes through a tanh"),
+        (_lstm(h_new="o * c_new"), "tanh of the cell state"),
+        (_lstm(h_new="o * np.tanh(c)"), "NEW cell state"),
+        (_lstm(z="x_t @ kernel + h @ recurrent_kernel"), "add the bias"),
+        (_lstm().replace("return h_new, c_new", "return c_new, h_new"), "swapped"),
+        ("def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):\n"
+         "    return np.zeros((1, 2)), np.zeros((1, 2))", "expected"),
+        ("def lstm_step(x_t, h, c, kernel, recurrent_kernel, bias):\n"
+         "    h_new, c_new, _ = gated.lstm_step(x_t, h, c, kernel, recurrent_kernel, bias)\n"
+         "    return h_new, c_new", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import gated\n" + _SIGMOID,
+    forbidden=("course_utils.gated.lstm_step", "course_utils.gated.lstm",
+               "keras.layers.LSTMCell", "keras.layers.LSTM"),
+    variants=(_lstm(gates="(1 / (1 + np.exp(-z_i)), 1 / (1 + np.exp(-z_f)), "
+                          "1 / (1 + np.exp(-z_o)))"),
+              _lstm(z="np.dot(x_t, kernel) + np.dot(h, recurrent_kernel) + bias",
+                    c_new="c * f + np.tanh(z_c) * i")),
+)
+
+# ---------------------------------------------------------------- one GRU step (scaffold)
+
+_GRU_SCAFFOLD = '''def gru_step(x_t, h, kernel, recurrent_kernel, bias):
+    """One GRU step in Keras' weight layout (reset_after=True). x_t: (N, D); h: (N, H);
+    kernel: (D, 3H), recurrent_kernel: (H, 3H), bias: (2, 3H), one row for the input part and
+    one for the recurrent part; gates in the order update, reset, candidate. Returns h_new,
+    (N, H)."""
+    input_bias, recurrent_bias = bias  # (3H,) each
+    x_z, x_r, x_h = np.split({input_part}, 3, axis=1)  # (N, H) each: what the input adds
+    h_z, h_r, h_h = np.split({recurrent_part}, 3, axis=1)  # (N, H) each: what h adds
+    z = {z}  # update gate: the share of the old state to keep
+    r = {r}  # reset gate
+    candidate = {candidate}  # the reset scales the recurrent part, after the product
+    return {h_new}  # keep z of the old state, take the rest from the candidate'''
+
+_GRU = {"input_part": "x_t @ kernel + input_bias",
+        "recurrent_part": "h @ recurrent_kernel + recurrent_bias",
+        "z": "sigmoid(x_z + h_z)", "r": "sigmoid(x_r + h_r)",
+        "candidate": "np.tanh(x_h + r * h_h)",
+        "h_new": "z * h + (1 - z) * candidate"}
+
+
+def _gru(**changes: str) -> str:
+    return _GRU_SCAFFOLD.format(**{**_GRU, **changes})
+
+
+def _gru_step_cases(seed: int = 62, count: int = 60) -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h, kernel, recurrent_kernel, bias): batches of 1 to 4, 1 to 5 features, 1 to 6
     units (never as many as the features); smallest first."""
     rng = np.random.default_rng(seed)
     cases = []
     for _ in range(count):
         batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
-        units = int(rng.choice([size for size in range(2, 7) if size != features]))
+        units = int(rng.choice([size for size in range(1, 7) if size != features]))
         cases.append((rng.normal(size=(batch, features)),
                       rng.uniform(-1, 1, size=(batch, units)),
-                      rng.uniform(-1, 1, size=(batch, units)),
-                      rng.normal(size=(features, units)), rng.normal(size=(units, units)),
-                      rng.normal(size=units)))
+                      rng.normal(size=(features, 3 * units)),
+                      rng.normal(size=(units, 3 * units)), rng.normal(size=(2, 3 * units))))
     return sorted(cases, key=lambda case: (case[1].size, case[0].size))
 
 
-def _judge_gru_update(gru_update):
-    for x_t, h_prev, candidate, w_z, u_z, b_z in _gru_cases():
-        case = (f"for a batch of {h_prev.shape[0]}, {x_t.shape[1]} features and "
-                f"{h_prev.shape[1]} units")
-        got = attempt(gru_update, x_t.copy(), h_prev.copy(), candidate.copy(), w_z.copy(),
-                      u_z.copy(), b_z.copy(), case=case)
+def _gru_reference(x_t, h, kernel, recurrent_kernel, bias, order=(0, 1, 2), swap_mix=False,
+                   reset_before=False, reset_all=False, recurrent_bias=True,
+                   candidate=np.tanh):
+    """One GRU step with switchable mistakes: ``order`` the blocks read as update, reset,
+    candidate; ``swap_mix`` keeps 1 - z of the old state; ``reset_before`` resets h before
+    the product (reset_after=False); ``reset_all`` resets the input part too;
+    ``recurrent_bias`` adds the second bias row; ``candidate`` its activation."""
+    input_blocks = np.split(x_t @ kernel + bias[0], 3, axis=1)
+    recurrent_blocks = np.split(h @ recurrent_kernel + (bias[1] if recurrent_bias else 0.0),
+                                3, axis=1)
+    x_z, x_r, x_h = (input_blocks[index] for index in order)
+    h_z, h_r, h_h = (recurrent_blocks[index] for index in order)
+    z, r = _sigmoid(x_z + h_z), _sigmoid(x_r + h_r)
+    if reset_before:
+        u_h = np.split(recurrent_kernel, 3, axis=1)[order[2]]
+        b_h = np.split(bias[1], 3)[order[2]] if recurrent_bias else 0.0
+        new = candidate(x_h + (r * h) @ u_h + b_h)
+    elif reset_all:
+        new = candidate(r * (x_h + h_h))
+    else:
+        new = candidate(x_h + r * h_h)
+    return (1 - z) * h + z * new if swap_mix else z * h + (1 - z) * new
+
+
+_GRU_MISTAKES = (
+    ({"swap_mix": True}, "in Keras' GRU the update gate z is the share of the OLD state kept"),
+    ({"order": (1, 0, 2)}, "the update and reset gates are swapped: Keras' order is update, "
+                           "reset, candidate"),
+    ({"reset_before": True}, "Keras 3 resets AFTER the product (reset_after=True): r scales "
+                             "h @ U_h + b_h, not h"),
+    ({"reset_all": True}, "the reset gate scales only the recurrent part h_h, not the input's"),
+    ({"recurrent_bias": False}, "the recurrent part has its own bias: the second row of bias"),
+    ({"candidate": _sigmoid}, "the candidate is a tanh layer (values between -1 and 1), not a "
+                              "gate"),
+)
+
+
+def _judge_gru_step(gru_step):
+    for x_t, h, kernel, recurrent_kernel, bias in _gru_step_cases():
+        batch, features = x_t.shape
+        units = h.shape[1]
+        case = f"for a batch of {batch}, {features} feature(s) and {units} unit(s)"
+        arguments = (x_t, h, kernel, recurrent_kernel, bias)
+        got = attempt(gru_step, *(item.copy() for item in arguments), case=case,
+                      error_hint="x_t @ kernel + input_bias has shape (N, 3H): np.split(..., "
+                                 "3, axis=1) cuts it into three (N, H) blocks")
+        if isinstance(got, tuple):
+            raise wrong(f"{case} gru_step returned a tuple of {len(got)}; a GRU has one state",
+                        "return only h_new, of shape (N, H)")
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
-            raise wrong(f"{case} gru_update returned {got!r}, not an array",
-                        "return the new state, an array shaped like h_prev") from None
-        if got.shape != h_prev.shape:
-            raise wrong(f"{case} the new state must have shape {h_prev.shape}, got {got.shape}",
-                        "the new state has the shape of h_prev; check which side of each "
-                        "matrix product the batch is on: x_t @ W_z")
-
-        def blend(gate, h_prev=h_prev, candidate=candidate):
-            return gate * h_prev + (1 - gate) * candidate
-
-        z = _sigmoid(x_t @ w_z + h_prev @ u_z + b_z)
-        if matches(got, blend(z), atol=1e-6):
+            raise wrong(f"{case} gru_step returned {got!r}, not an array",
+                        "return the new state, an array shaped like h") from None
+        expected = gated.gru_step(*arguments)[0]
+        if matches(got, expected):
             continue
-        if matches(got, (1 - z) * h_prev + z * candidate, atol=1e-6):
-            raise wrong(f"{case} z and 1 - z are swapped: with your code z = 1 takes the "
-                        "candidate",
-                        "in Keras' GRU the update gate z says how much of the OLD state to keep")
-        if matches(got, blend(np.tanh(x_t @ w_z + h_prev @ u_z + b_z)), atol=1e-6):
-            raise wrong(f"{case} the gate goes below 0: it used tanh",
-                        "a gate is a share between 0 and 1: which activation gives that?")
-        if matches(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z)), atol=1e-6):
-            raise wrong(f"{case} the gate ignores b_z", "add the bias inside the sigmoid")
-        if matches(got, blend(_sigmoid(x_t @ w_z + b_z)), atol=1e-6):
-            raise wrong(f"{case} the gate does not depend on h_prev",
-                        "the gate looks at the input and the previous state: add h_prev @ U_z")
-        if matches(got, blend(_sigmoid(x_t @ w_z + h_prev @ u_z.T + b_z)), atol=1e-6):
-            raise wrong(f"{case} the recurrent weights are applied transposed",
-                        "Keras keeps weights as (inputs, units): h_prev @ U_z, like x_t @ W_z")
-        raise wrong(f"{case} the new state differs from the expected one",
-                    "z = sigmoid(x_t W_z + h_prev U_z + b_z), then mix h_prev and the candidate "
-                    "with z and 1 - z")
-    return correct("z close to 1 keeps the old state, z close to 0 takes the candidate: "
-                   "an LSTM needs two gates (forget and input) for what z does alone.")
+        if got.shape != expected.shape:
+            raise wrong(f"{case} h_new has shape {got.shape}; expected {expected.shape}",
+                        "the new state has the shape of h; each block of np.split is (N, H)")
+        where = (f"{case} your step differs: h_new[0] is {np.round(got[0], 3).tolist()}, "
+                 f"expected {np.round(expected[0], 3).tolist()}")
+        for changes, hint in _GRU_MISTAKES:
+            if matches(got, _gru_reference(*arguments, **changes)):
+                raise wrong(where, hint)
+        raise wrong(where, "z and r are sigmoids of the sums of their input and recurrent "
+                           "blocks; candidate = tanh(x_h + r * h_h); h_new = z * h + (1 - z) "
+                           "* candidate")
+    return correct("Your step equals the course's (and Keras' GRU) on 60 random batches and "
+                   "sizes: z close to 1 keeps the old state, z close to 0 takes the candidate; "
+                   "an LSTM needs two gates, forget and input, for what z does alone.")
 
 
-gru_update = Exercise(
-    id="gated.gru_update",
+gru_step = Exercise(
+    id="gated.gru_step",
     lesson="06",
-    title="Implement the GRU update gate",
-    judge=_judge_gru_update,
-    hints=("Compute the gate from x_t and h_prev like a SimpleRNN step, but with a sigmoid, "
-           "then use it to mix the old state and the candidate.",
-           "In Keras, the gate's value is the share of h_prev kept; the rest comes from the "
-           "candidate."),
-    answer="gru_update",
-    solution="def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-             "    z = 1 / (1 + np.exp(-(x_t @ W_z + h_prev @ U_z + b_z)))\n"
-             "    return z * h_prev + (1 - z) * candidate",
+    title="One GRU step in Keras' weight layout",
+    judge=_judge_gru_step,
+    hints=("Each of x_t @ kernel + input_bias and h @ recurrent_kernel + recurrent_bias is "
+           "three blocks wide: update, reset, candidate. The gates add their two blocks and "
+           "take a sigmoid.",
+           "candidate = tanh(x_h + r * h_h): the reset scales the whole recurrent block, bias "
+           "included; then h_new = z * h + (1 - z) * candidate."),
+    answer="gru_step",
+    solution=_gru(),
     mistakes=(
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    z = 1 / (1 + np.exp(-(x_t @ W_z + h_prev @ U_z + b_z)))\n"
-         "    return (1 - z) * h_prev + z * candidate", "OLD state"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    z = np.tanh(x_t @ W_z + h_prev @ U_z + b_z)\n"
-         "    return z * h_prev + (1 - z) * candidate", "between 0 and 1"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    z = 1 / (1 + np.exp(-(x_t @ W_z + h_prev @ U_z)))\n"
-         "    return z * h_prev + (1 - z) * candidate", "bias"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    z = 1 / (1 + np.exp(-(x_t @ W_z + b_z)))\n"
-         "    return z * h_prev + (1 - z) * candidate", "h_prev @ U_z"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    z = 1 / (1 + np.exp(-(W_z @ x_t + U_z @ h_prev + b_z)))\n"
-         "    return z * h_prev + (1 - z) * candidate", "line 2 of `gru_update`"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    return np.zeros((2, 4))", "must have shape"),
-        ("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-         "    kernel = np.concatenate([W_z, W_z, W_z], axis=1)\n"
-         "    recurrent = np.concatenate([U_z, U_z, U_z], axis=1)\n"
-         "    bias = np.stack([np.concatenate([b_z] * 3), np.zeros(3 * len(b_z))])\n"
-         "    return gated.gru_step(x_t, h_prev, kernel, recurrent, bias)",
+        (_gru(h_new="(1 - z) * h + z * candidate"), "OLD state"),
+        (_gru(z="sigmoid(x_r + h_r)", r="sigmoid(x_z + h_z)"), "update and reset gates are "
+                                                               "swapped"),
+        (_gru(recurrent_part="h @ recurrent_kernel"), "its own bias"),
+        (_gru(candidate="np.tanh(r * (x_h + h_h))"), "only the recurrent part"),
+        (_gru(candidate="sigmoid(x_h + r * h_h)"), "not a gate"),
+        ("def gru_step(x_t, h, kernel, recurrent_kernel, bias):\n"
+         "    input_bias, recurrent_bias = bias\n"
+         "    x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=1)\n"
+         "    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)\n"
+         "    b_z, b_r, b_h = np.split(recurrent_bias, 3)\n"
+         "    z = sigmoid(x_z + h @ u_z + b_z)\n"
+         "    r = sigmoid(x_r + h @ u_r + b_r)\n"
+         "    return z * h + (1 - z) * np.tanh(x_h + (r * h) @ u_h + b_h)", "AFTER the product"),
+        (_gru(h_new="z * h + (1 - z) * candidate, z"), "one state"),
+        ("def gru_step(x_t, h, kernel, recurrent_kernel, bias):\n"
+         "    return np.zeros((1, 2))", "expected"),
+        ("def gru_step(x_t, h, kernel, recurrent_kernel, bias):\n"
+         "    return gated.gru_step(x_t, h, kernel, recurrent_kernel, bias)[0]",
          "course's version"),
     ),
-    setup="import numpy as np\nfrom course_utils import gated",
+    setup="import numpy as np\nfrom course_utils import gated\n" + _SIGMOID,
     forbidden=("course_utils.gated.gru_step", "course_utils.gated.gru",
-               "course_utils.gated.sigmoid", "keras.layers.GRUCell", "keras.layers.GRU"),
-    variants=("def gru_update(x_t, h_prev, candidate, W_z, U_z, b_z):\n"
-              "    z = 0.5 * (1 + np.tanh(0.5 * (x_t @ W_z + h_prev @ U_z + b_z)))\n"
-              "    return candidate + z * (h_prev - candidate)",),
+               "keras.layers.GRUCell", "keras.layers.GRU"),
+    variants=(_gru(h_new="candidate + z * (h - candidate)"),
+              "def gru_step(x_t, h, kernel, recurrent_kernel, bias):\n"
+              "    units = h.shape[1]\n"
+              "    gates_x = x_t @ kernel + bias[0]\n"
+              "    gates_h = h @ recurrent_kernel + bias[1]\n"
+              "    z = sigmoid(gates_x[:, :units] + gates_h[:, :units])\n"
+              "    r = sigmoid(gates_x[:, units:2 * units] + gates_h[:, units:2 * units])\n"
+              "    candidate = np.tanh(gates_x[:, 2 * units:] + r * gates_h[:, 2 * units:])\n"
+              "    return z * h + (1 - z) * candidate"),
 )
 
 
