@@ -154,39 +154,10 @@ def _one_gan_step(seed: int) -> dict[str, float]:
 
 
 def _one_round_2d(seed: int) -> dict[str, float]:
-    """Lesson 07's one SGD round on 2-D points: how much each loss moves (tests/test_adversarial)."""
-    import keras
-    import tensorflow as tf
+    """Lesson 07's one SGD round on 2-D points: how much each loss moves."""
+    from tests.test_adversarial import one_round
 
-    from course_utils import adversarial
-
-    generator = adversarial.make_generator(noise_dim=2, hidden_units=16, seed=seed)
-    discriminator = adversarial.make_discriminator(input_dim=2, hidden_units=16, seed=seed + 5)
-    x_real = adversarial.ring_of_gaussians(128, seed=seed)
-    z = np.random.default_rng(seed).standard_normal((128, 2)).astype(np.float32)
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-
-    def d_loss():
-        real, fake = discriminator(x_real), discriminator(generator(z))
-        return bce(tf.ones_like(real), real) + bce(tf.zeros_like(fake), fake)
-
-    def g_loss():
-        fake = discriminator(generator(z))
-        return bce(tf.ones_like(fake), fake)
-
-    def sgd_step(model, loss):
-        with tf.GradientTape() as tape:
-            value = loss()
-        gradients = tape.gradient(value, model.trainable_variables)
-        keras.optimizers.SGD(0.05).apply_gradients(zip(gradients, model.trainable_variables))
-
-    d_before = float(d_loss())
-    sgd_step(discriminator, d_loss)
-    d_after = float(d_loss())
-    g_before = float(g_loss())
-    sgd_step(generator, g_loss)
-    return {"D loss drop": d_before - d_after, "G loss drop": g_before - float(g_loss()),
-            "D loss rise after G's step": float(d_loss()) - d_after}
+    return one_round(seed)
 
 
 def _article_cnn_five_steps(seed: int) -> dict[str, float]:
@@ -251,17 +222,12 @@ def _conditional_gan(seed: int) -> dict[str, float]:
 
 
 def _gan2d_arrows(seed: int) -> dict[str, float]:
-    """Lesson 07's arrows: share of probe points where a small step along the arrow raises D."""
-    from tests.test_explore_gan2d import _view
+    """Lesson 07's arrows after 20 rounds: share pointing where D says "more real"."""
+    from tests.test_explore_gan2d import _view, uphill_share
 
     view = _view(seed=seed)
     view.train(steps=20)
-    _, points, push = view._probe(view._grid, view._probe_noise, "non_saturating")
-    points, push = np.asarray(points), np.asarray(push)
-    step = 1e-3 * push / np.linalg.norm(push, axis=1, keepdims=True)
-    before = np.asarray(view.discriminator(points)).ravel()
-    after = np.asarray(view.discriminator(points + step)).ravel()
-    return {"share of arrows uphill": float(np.mean(after > before))}
+    return {"share of arrows uphill": uphill_share(view)}
 
 
 VERDICTS = (

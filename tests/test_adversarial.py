@@ -126,12 +126,15 @@ def test_builders_give_the_documented_shapes_and_repeat_with_a_seed():
     np.testing.assert_array_equal(generator(z), again(z))
 
 
-def test_one_round_moves_both_losses_in_the_expected_direction():
-    generator = adversarial.make_generator(noise_dim=2, hidden_units=16, seed=0)
-    discriminator = adversarial.make_discriminator(input_dim=2, hidden_units=16, seed=5)
-    rng = np.random.default_rng(0)
-    x_real = adversarial.ring_of_gaussians(128, seed=0)
-    z = rng.standard_normal((128, 2)).astype(np.float32)
+def one_round(seed: int = 0) -> dict[str, float]:
+    """One SGD step of D, then of G, on 2-D points: how much each loss moves.
+
+    Also measured over seeds and thread counts by benchmarks/spread.py.
+    """
+    generator = adversarial.make_generator(noise_dim=2, hidden_units=16, seed=seed)
+    discriminator = adversarial.make_discriminator(input_dim=2, hidden_units=16, seed=seed + 5)
+    x_real = adversarial.ring_of_gaussians(128, seed=seed)
+    z = np.random.default_rng(seed).standard_normal((128, 2)).astype(np.float32)
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
     def d_loss():
@@ -148,13 +151,19 @@ def test_one_round_moves_both_losses_in_the_expected_direction():
         gradients = tape.gradient(value, model.trainable_variables)
         keras.optimizers.SGD(0.05).apply_gradients(zip(gradients, model.trainable_variables))
 
-    # spread: over 5 seeds D's loss drops by 0.023-0.026, G's by 0.0008-0.011, and D's rises
-    # by 0.0009-0.0096 after G's step; bit-identical on 1 thread (benchmarks/spread.json)
     d_before = float(d_loss())
     sgd_step(discriminator, d_loss)
     d_after = float(d_loss())
-    assert d_after < d_before, "D's step did not lower D's loss"
     g_before = float(g_loss())
     sgd_step(generator, g_loss)
-    assert float(g_loss()) < g_before, "G's step did not lower G's loss"
-    assert float(d_loss()) > d_after, "G's step did not make D's job harder"
+    return {"D loss drop": d_before - d_after, "G loss drop": g_before - float(g_loss()),
+            "D loss rise after G's step": float(d_loss()) - d_after}
+
+
+def test_one_round_moves_both_losses_in_the_expected_direction():
+    moved = one_round(seed=0)
+    # spread: over 5 seeds D's loss drops by 0.023-0.026, G's by 0.0008-0.011, and D's rises
+    # by 0.0009-0.0096 after G's step; bit-identical on 1 thread (benchmarks/spread.json)
+    assert moved["D loss drop"] > 0, "D's step did not lower D's loss"
+    assert moved["G loss drop"] > 0, "G's step did not lower G's loss"
+    assert moved["D loss rise after G's step"] > 0, "G's step did not make D's job harder"
