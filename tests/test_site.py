@@ -9,7 +9,6 @@ the web, and shows its figures and formulas. Screenshots go to test-artifacts/si
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from pathlib import Path
@@ -35,15 +34,25 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+def image_alts(page: str) -> list[str | None]:
+    """The alt text of every <img>, in order (None when it has none), however it is quoted."""
+    from html.parser import HTMLParser
+
+    alts: list[str | None] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                alts.append(dict(attrs).get("alt"))
+
+    Images().feed(page)
+    return alts
+
+
 def images_without_alt(page: str) -> list[str]:
     """<img> tags with no alt text, an empty one, or nbconvert's placeholder."""
-    missing = []
-    for tag in re.findall(r"<img\b[^>]*>", page):
-        alt = re.search(r'\balt="([^"]*)"', tag)
-        if alt is None or not alt.group(1).strip() or "No description has been provided" in \
-                alt.group(1):
-            missing.append(tag[:80])
-    return missing
+    return [f"image {index}: {alt!r}" for index, alt in enumerate(image_alts(page))
+            if alt is None or not alt.strip() or "No description has been provided" in alt]
 
 
 def _executed(site: Path, name: str) -> dict:
@@ -99,7 +108,7 @@ def test_every_figure_has_alt_text_from_its_caption(site, name):
                 and after["cell_type"] == "markdown"
                 and "".join(after["source"]).lstrip().startswith("*")}
     assert captions or name == "00_start_here.ipynb", "the lesson's figures have captions"
-    alts = {html.unescape(alt) for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)}
+    alts = set(image_alts(page))
     for caption in captions:  # every italic caption under a figure is read out with it
         assert any(caption in alt for alt in alts), f"no figure is described by {caption!r}"
 
