@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".installed"
-REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
+REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "requirements-cff.txt",
+                "pyproject.toml")
 START_LESSON = "notebooks/00_start_here.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 # TensorFlow's C++ start-up banner stays out of the notebooks; real errors still show.
@@ -76,7 +77,8 @@ def requirements_digest(root: Path = ROOT) -> str:
     """What the environment was installed from: it is reinstalled when this changes."""
     digest = hashlib.sha256()
     for name in REQUIREMENTS:
-        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
+        if (root / name).exists():
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -107,7 +109,11 @@ def course_environment(threads: str | None = None) -> dict[str, str]:
 
 
 def install_extras(python: Path) -> None:
-    """Steps after pip: the course's JupyterLab settings and the hub's proxy, when present."""
+    """Steps after pip: cffconvert in a folder of its own (it needs an old jsonschema), the
+    course's JupyterLab settings and the hub's proxy, each when its files are present."""
+    if (ROOT / "requirements-cff.txt").exists():
+        run([python, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps",
+             "--target", VENV / "cffconvert", "-r", "requirements-cff.txt"])
     lab_settings = ROOT / "tools" / "lab_settings.py"
     if lab_settings.exists():
         run([python, lab_settings, "install", "--prefix", VENV])
