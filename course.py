@@ -28,9 +28,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".installed"
 REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "requirements-cff.txt",
-                "pyproject.toml")
+                "pyproject.toml", "hub/package-lock.json", "tools/devcontainer/package-lock.json")
 START_LESSON = "notebooks/00_start_here.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
+# npm packages, each folder with its package-lock.json: the hub's proxy, the dev-container CLI
+NPM_FOLDERS = ("hub", "tools/devcontainer")
 # TensorFlow's C++ start-up banner stays out of the notebooks; real errors still show.
 QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0",
          "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -117,14 +119,14 @@ def install_extras(python: Path) -> None:
     lab_settings = ROOT / "tools" / "lab_settings.py"
     if lab_settings.exists():
         run([python, lab_settings, "install", "--prefix", VENV])
-    hub_package = ROOT / "hub" / "package.json"
-    if hub_package.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            print("!! npm not found: the classroom hub (python course.py hub) needs Node.js and "
-                  "npm; everything else works without them", flush=True)
-        else:
-            run([npm, "ci", "--prefix", ROOT / "hub", "--no-audit", "--no-fund"])
+    folders = [folder for folder in NPM_FOLDERS if (ROOT / folder / "package.json").exists()]
+    npm = shutil.which("npm")
+    if folders and npm is None:
+        print("!! npm not found: the classroom hub (python course.py hub) and the dev-container "
+              "check need Node.js and npm; the lessons work without them", flush=True)
+        return
+    for folder in folders:
+        run([npm, "ci", "--prefix", ROOT / folder, "--no-audit", "--no-fund"])
 
 
 def ensure_environment(force: bool = False) -> Path:

@@ -24,6 +24,7 @@ def test_an_environment_counts_as_installed_only_with_its_python_and_current_sta
     root, venv = tmp_path / "course", tmp_path / "course" / ".venv"
     root.mkdir()
     for name in course.REQUIREMENTS:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(f"{name} pins\n")
     python = course.venv_program("python", venv)
     assert not course.is_installed(venv, root)
