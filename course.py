@@ -178,8 +178,12 @@ def test_phases(threads_one: bool = True) -> list[Phase]:
                                                "tests/test_explore_gan2d.py",
                                                "tests/test_adversarial.py",
                                                "tests/test_quality.py"]))
-    phases += [Phase("notebooks", ["notebooks", "templates", *NBVAL]),
-               Phase("solved notebooks", ["tests/test_solved_notebooks.py"])]
+    # one kernel keeps about 1.2 cores busy: two lessons at a time use a 2-core machine fully
+    workers = min(2, os.cpu_count() or 1)
+    parallel = ["-n", str(workers)] if workers > 1 else []
+    phases += [Phase("notebooks", ["notebooks", "templates", *NBVAL, *parallel,
+                                   *(["--dist", "loadscope"] if parallel else [])]),
+               Phase("solved notebooks", ["tests/test_solved_notebooks.py", *parallel])]
     if (ROOT / "tests" / "test_hub.py").exists():
         phases.append(Phase("hub", ["tests/test_hub.py"]))
     phases += [Phase("browser", ["tests/test_browser.py"]),
