@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP_NAME = ".installed"
 REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "requirements-cff.txt",
-                "pyproject.toml", "hub/package-lock.json", "tools/devcontainer/package-lock.json")
+                "pyproject.toml", "hub/package-lock.json", "tools/devcontainer/package-lock.json",
+                "binder/overrides.json")
 START_LESSON = "notebooks/00_start_here.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 # npm packages, each folder with its package-lock.json: the hub's proxy, the dev-container CLI
