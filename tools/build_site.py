@@ -17,8 +17,11 @@ to the lessons before and after it. A lesson that raises an error stops the buil
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import functools
 import html
+import multiprocessing
+import os
 import re
 import shutil
 import sys
@@ -258,29 +261,43 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
     out.mkdir(parents=True, exist_ok=True)
     _copy_mathjax(out / "_static" / "mathjax")
     pages = []
-    for lesson in chosen:
-        began = time.perf_counter()
-        notebook = nbformat.read(lesson.path, as_version=4)
-        try:
-            nbtools.execute(notebook, lesson.path, timeout=timeout)
-        except Exception as error:  # CellExecutionError, DeadKernelError, timeouts
-            raise SystemExit(f"{lesson.path.name} failed while executing, so the site was "
-                             f"not finished:\n{error}\nRun `python course.py "
-                             f"test-notebook notebooks/{lesson.path.name}` to see the failing "
-                             "cell.") from None
-        prepare(notebook)
-        (out / "notebooks").mkdir(exist_ok=True)
-        nbformat.write(notebook, out / "notebooks" / lesson.path.name)
-        page = out / lesson.page
-        page.write_text(render(notebook, lesson, lessons), encoding="utf-8")
-        pages.append(page)
-        print(f"{page.relative_to(out)}: {time.perf_counter() - began:.0f} s", flush=True)
+    # one lesson's kernel keeps about 1.2 cores busy: two at a time fill a 2-core machine
+    workers = max(1, min(2, os.cpu_count() or 1, len(chosen)))
+    # spawn, not fork: the caller (a test run, say) may hold threads that fork would copy
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running = [pool.submit(_executed, lesson.path, timeout) for lesson in chosen]
+        for lesson, future in zip(chosen, running, strict=True):
+            try:
+                notebook, seconds = future.result()
+            except Exception as error:  # CellExecutionError, DeadKernelError, timeouts
+                for other in running:
+                    other.cancel()
+                raise SystemExit(f"{lesson.path.name} failed while executing, so the site was "
+                                 f"not finished:\n{error}\nRun `python course.py "
+                                 f"test-notebook notebooks/{lesson.path.name}` to see the "
+                                 "failing cell.") from None
+            prepare(notebook)
+            (out / "notebooks").mkdir(exist_ok=True)
+            nbformat.write(notebook, out / "notebooks" / lesson.path.name)
+            page = out / lesson.page
+            page.write_text(render(notebook, lesson, lessons), encoding="utf-8")
+            pages.append(page)
+            print(f"{page.relative_to(out)}: executed in {seconds:.0f} s", flush=True)
     index = out / "index.html"
     index.write_text(index_page(lessons, {lesson.number for lesson in chosen}),
                      encoding="utf-8")
     glossary = out / "glossary.html"
     glossary.write_text(glossary_page(), encoding="utf-8")
     return [index, *pages, glossary]
+
+
+def _executed(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, float]:
+    """The lesson at ``path`` executed top to bottom in a fresh kernel, and the seconds it took."""
+    began = time.perf_counter()
+    notebook = nbformat.read(path, as_version=4)
+    nbtools.execute(notebook, path, timeout=timeout)
+    return notebook, time.perf_counter() - began
 
 
 def glossary_page() -> str:
