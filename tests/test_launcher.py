@@ -1,6 +1,7 @@
 """`python course.py`: the course's commands without make, on Windows and elsewhere."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -52,6 +53,8 @@ def test_the_launcher_needs_only_the_standard_library():
 
 
 def test_every_make_target_is_the_launcher_command_of_the_same_name():
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed here: the Makefile only aliases course.py")
     makefile = (ROOT / "Makefile").read_text()
     phony = re.search(r"^\.PHONY:((?:.*\\\n)*.*)$", makefile, re.MULTILINE).group(1)
     targets = set(phony.replace("\\\n", " ").split())
