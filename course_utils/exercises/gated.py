@@ -42,20 +42,30 @@ def _lstm(**changes: str) -> str:
     return _LSTM_SCAFFOLD.format(**{**_LSTM, **changes})
 
 
-def _lstm_cases(seed: int = 61, count: int = 60) -> list[tuple[np.ndarray, ...]]:
-    """(x_t, h, c, kernel, recurrent_kernel, bias): batches of 1 to 4, 1 to 5 features, 1 to
-    6 units (never as many as the features); smallest first."""
+def _step_cases(seed: int, count: int, blocks: int, cell_state: bool,
+                bias_rows: int | None) -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h, [c,] kernel, recurrent_kernel, bias) for a gated step with ``blocks`` gate
+    blocks: batches of 1 to 4, 1 to 5 features, 1 to 6 units (never as many as the
+    features, so a transposed weight shows); smallest first. The bias has shape
+    (blocks * units,), or (bias_rows, blocks * units) for a GRU's two biases."""
     rng = np.random.default_rng(seed)
     cases = []
     for _ in range(count):
         batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
         units = int(rng.choice([size for size in range(1, 7) if size != features]))
-        cases.append((rng.normal(size=(batch, features)),
-                      rng.uniform(-1, 1, size=(batch, units)),
-                      rng.normal(size=(batch, units)),
-                      rng.normal(size=(features, 4 * units)),
-                      rng.normal(size=(units, 4 * units)), rng.normal(size=4 * units)))
+        width = blocks * units
+        case = [rng.normal(size=(batch, features)), rng.uniform(-1, 1, size=(batch, units))]
+        if cell_state:
+            case.append(rng.normal(size=(batch, units)))
+        case += [rng.normal(size=(features, width)), rng.normal(size=(units, width)),
+                 rng.normal(size=width if bias_rows is None else (bias_rows, width))]
+        cases.append(tuple(case))
     return sorted(cases, key=lambda case: (case[1].size, case[0].size))
+
+
+def _lstm_cases() -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h, c, kernel, recurrent_kernel, bias): the LSTM step's 60 cases."""
+    return _step_cases(seed=61, count=60, blocks=4, cell_state=True, bias_rows=None)
 
 
 def _identity(z):
@@ -192,19 +202,9 @@ def _gru(**changes: str) -> str:
     return _GRU_SCAFFOLD.format(**{**_GRU, **changes})
 
 
-def _gru_step_cases(seed: int = 62, count: int = 60) -> list[tuple[np.ndarray, ...]]:
-    """(x_t, h, kernel, recurrent_kernel, bias): batches of 1 to 4, 1 to 5 features, 1 to 6
-    units (never as many as the features); smallest first."""
-    rng = np.random.default_rng(seed)
-    cases = []
-    for _ in range(count):
-        batch, features = int(rng.integers(1, 5)), int(rng.integers(1, 6))
-        units = int(rng.choice([size for size in range(1, 7) if size != features]))
-        cases.append((rng.normal(size=(batch, features)),
-                      rng.uniform(-1, 1, size=(batch, units)),
-                      rng.normal(size=(features, 3 * units)),
-                      rng.normal(size=(units, 3 * units)), rng.normal(size=(2, 3 * units))))
-    return sorted(cases, key=lambda case: (case[1].size, case[0].size))
+def _gru_step_cases() -> list[tuple[np.ndarray, ...]]:
+    """(x_t, h, kernel, recurrent_kernel, bias): the GRU step's 60 cases (two bias rows)."""
+    return _step_cases(seed=62, count=60, blocks=3, cell_state=False, bias_rows=2)
 
 
 def _gru_reference(x_t, h, kernel, recurrent_kernel, bias, order=(0, 1, 2), swap_mix=False,
