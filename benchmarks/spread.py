@@ -132,24 +132,15 @@ def _forecaster(seed: int) -> dict[str, float]:
 
 def _one_gan_step(seed: int) -> dict[str, float]:
     """Relative drop of each player's loss after one step on a fixed batch (share of before)."""
+    from course_utils import data
     from tests import test_models_gan as cases
 
-    (x_train, _), _ = __import__("course_utils.data", fromlist=["data"]).load_digits()
+    (x_train, _), _ = data.load_digits()
     real_batch = x_train[16 * seed:16 * seed + 16, ..., None]
     figures = {}
-    for name, build, flat in (("dcgan", cases.small_dcgan, False),
-                              ("article gan", cases.article_gan, True)):
-        model = build(seed=seed, **({} if flat else {"dropout_rate": 0.0}))
-        real = real_batch.reshape(len(real_batch), 784) if flat else real_batch
-        noise = np.random.default_rng(seed + 1).normal(size=(len(real), 100)).astype(np.float32)
-        d_before = float(model.discriminator_loss(real, noise, training=True))
-        model.discriminator_step(real, noise)
-        d_after = float(model.discriminator_loss(real, noise, training=True))
-        g_before = float(model.generator_loss(noise, training=True))
-        model.generator_step(noise)
-        g_after = float(model.generator_loss(noise, training=True))
-        figures[f"{name}: D loss drop"] = (d_before - d_after) / d_before
-        figures[f"{name}: G loss drop"] = (g_before - g_after) / g_before
+    for name, build in (("dcgan", cases.small_dcgan), ("article gan", cases.article_gan)):
+        for figure, value in cases.one_step(build, real_batch, seed).items():
+            figures[f"{name}: {figure}"] = value
     return figures
 
 
