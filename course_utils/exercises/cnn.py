@@ -221,9 +221,9 @@ def _signature(model: Any) -> list[tuple[str, ...]]:
     return rows
 
 
-def check_structure(build_model: Any) -> None:
-    """The verdicts that need no training: raises ``wrong(...)``, or returns for a model the
-    quick run can judge."""
+def check_structure(build_model: Any) -> Any:
+    """The verdicts that need no training: raises ``wrong(...)``, or returns the model (built
+    once, untrained) when the quick run can judge it."""
     keras = _keras()
     model = attempt(build_model)
     if not isinstance(model, keras.Model):
@@ -255,12 +255,12 @@ def check_structure(build_model: Any) -> None:
         raise wrong("this quick check cannot measure augmentation (the Random... layers)",
                     "augmentation pays off over many epochs, and this quick check trains for "
                     "only a few: leave the Random layers out and pick a change that helps at once")
+    return model
 
 
 def _judge_better_model(build_model: Any) -> str:
     keras = _keras()
-    check_structure(build_model)
-    model = build_model()
+    model = check_structure(build_model)
     seeds = QUICK_RUN["seeds"]
     runs = [quick_run(build_model, seed) for seed in seeds]
     articles = [article_quick_run(seed) for seed in seeds]
