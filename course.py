@@ -333,19 +333,6 @@ def command_site(args: argparse.Namespace) -> int:
     return run([python, "tools/build_site.py", "--out", "_site", *args.arguments], check=False)
 
 
-def command_hub(args: argparse.Namespace) -> int:
-    if not (ROOT / "hub").exists():
-        raise CourseError("this copy of the course has no hub/ folder")
-    python = ensure_environment()
-    return run([python, "-m", "hub", *args.arguments], check=False)
-
-
-def command_bench_hub(args: argparse.Namespace) -> int:
-    python = ensure_environment()
-    say("load test of a classroom hub on this machine (loopback only; slow)")
-    return run([python, "-m", "benchmarks.hub", *args.arguments], check=False)
-
-
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "lab": ("install (first time) and open JupyterLab at the start-here lesson", command_lab),
     "test": ("the whole test suite, phase by phase: lint, unit tests (also on one thread), "
@@ -365,8 +352,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
                _module_command("benchmarks.spread", "spread of every training-based verdict: "
                                                     "5 seeds, 1 thread and default (slow)")),
     "site": ("execute every lesson and render them as web pages in _site/", command_site),
-    "hub": ("serve the course to a room from this machine (JupyterHub)", command_hub),
-    "bench-hub": ("load-test the classroom hub with simulated learners (slow)", command_bench_hub),
+    "hub": ("serve the course to a room from this machine (JupyterHub)",
+            _module_command("hub", "the course's hub for a room (Ctrl-C stops it)")),
+    "bench-hub": ("load-test the classroom hub with simulated learners (slow)",
+                  _module_command("benchmarks.hub", "load test of a classroom hub on this "
+                                                    "machine (loopback only; slow)")),
     "clean-notebooks": ("strip outputs from every notebook (keeps checked outputs)",
                         command_clean_notebooks),
 }
