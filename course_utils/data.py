@@ -4,6 +4,7 @@
     load_photo()    photos shipped by scikit-image                  lessons 01, 02
     load_co2()      Mauna Loa CO2 shipped by statsmodels            lesson 05
     load_names()    US census first names shipped by `names`        lesson 06
+    shift_images()  move images by whole pixels, filling with zeros  lessons 03, 09
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from course_utils._arrays import given
 
 __all__ = ["load_digits", "few_per_class", "load_photo", "load_co2", "load_names", "PHOTOS",
-           "LOADERS", "split_by_time"]
+           "LOADERS", "split_by_time", "shift_images"]
 
 PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "brick", "rocket", "clock")
 
@@ -163,6 +164,36 @@ def split_by_time(series: np.ndarray, test_fraction: float = 0.2
         raise ValueError(f"a series of length {len(series)} is too short to split "
                          f"with test_fraction={test_fraction}")
     return series[:cut], series[cut:]
+
+
+def _span(step: int, size: int) -> tuple[slice, slice]:
+    """Where a line of ``size`` pixels moved by ``step`` lands, and the part of it that does."""
+    return slice(max(step, 0), size + min(step, 0)), slice(max(-step, 0), size - max(step, 0))
+
+
+def shift_images(images: np.ndarray, down: int = 0, right: int = 0) -> np.ndarray:
+    """Move images ``down`` and ``right`` by whole pixels; what leaves the frame is lost.
+
+    images: array of shape (..., H, W), such as (N, 28, 28). Negative shifts move up or left.
+    The uncovered border is filled with zeros (no ink), unlike ``np.roll``, which wraps the
+    ink that leaves one side back in on the other. Returns a new array of the same shape and
+    dtype. Lessons 03 and 09.
+    """
+    images = np.asarray(images)
+    if images.ndim < 2:
+        raise ValueError(f"images must have shape (..., H, W), got shape {images.shape}")
+    if isinstance(down, bool) or isinstance(right, bool) or not all(
+            isinstance(step, (int, np.integer)) for step in (down, right)):
+        raise ValueError(f"down and right must be whole numbers of pixels, got {down!r}, "
+                         f"{right!r}: round them first")
+    height, width = images.shape[-2:]
+    moved = np.zeros_like(images)
+    if abs(down) >= height or abs(right) >= width:
+        return moved  # everything left the frame
+    rows_to, rows_from = _span(down, height)
+    columns_to, columns_from = _span(right, width)
+    moved[..., rows_to, columns_to] = images[..., rows_from, columns_from]
+    return moved
 
 
 LOADERS: dict[str, Callable[[], object]] = {

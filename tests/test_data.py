@@ -104,3 +104,29 @@ def test_few_per_class_is_balanced_and_deterministic():
         data.few_per_class(x_train, y_train, per_class=401)
     with pytest.raises(ValueError, match="matching"):
         data.few_per_class(x_train, y_train[:10], per_class=1)
+
+
+def test_shift_images_fills_with_zeros_and_matches_roll_inside():
+    images = np.random.default_rng(0).random((3, 6, 5)).astype(np.float32)
+    for down in range(-6, 7):
+        for right in range(-5, 6):
+            moved = data.shift_images(images, down, right)
+            assert moved.shape == images.shape and moved.dtype == images.dtype
+            # the reference: pad with zeros, roll, crop; nothing can wrap around
+            padded = np.pad(images, ((0, 0), (6, 6), (5, 5)))
+            expected = np.roll(padded, (down, right), axis=(1, 2))[:, 6:12, 5:10]
+            np.testing.assert_array_equal(moved, expected)
+
+
+def test_shift_images_loses_the_ink_that_leaves_the_frame():
+    image = np.zeros((4, 4))
+    image[:, 3] = 1.0  # ink on the right border only
+    assert data.shift_images(image, 0, 1).sum() == 0  # np.roll would bring it back on the left
+    assert data.shift_images(image, 0, -1)[:, 2].sum() == 4
+    np.testing.assert_array_equal(data.shift_images(image, 0, 0), image)
+
+
+@pytest.mark.parametrize(("down", "right"), [(1.5, 0), (0, "2"), (True, 0)])
+def test_shift_images_wants_whole_pixels(down, right):
+    with pytest.raises(ValueError, match="whole numbers of pixels"):
+        data.shift_images(np.zeros((4, 4)), down, right)
