@@ -32,6 +32,7 @@ REQUIREMENTS = ("requirements.txt", "requirements-dev.txt", "requirements-cff.tx
                 "binder/overrides.json")
 START_LESSON = "notebooks/00_start_here.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
+EXECUTED = ARTIFACTS / "executed"  # lessons as the notebook tests ran them (tests/test_site.py)
 # npm packages, each folder with its package-lock.json: the hub's proxy, the dev-container CLI
 NPM_FOLDERS = ("hub", "tools/devcontainer")
 # TensorFlow's C++ start-up banner stays out of the notebooks; real errors still show.
@@ -168,8 +169,12 @@ def test_phases(threads_one: bool = True) -> list[Phase]:
     """The suite, in the order a failure is cheapest to find."""
     later = ["tests/test_browser.py", "tests/test_site.py", "tests/test_solved_notebooks.py",
              "tests/test_hub.py"]
+    # one kernel keeps about 1.2 cores busy: two lessons at a time use a 2-core machine fully;
+    # the unit tests, many of them single-threaded numpy, gain as much from two processes
+    workers = min(2, os.cpu_count() or 1)
+    parallel = ["-n", str(workers)] if workers > 1 else []
     unit = ["tests", *[f"--ignore={path}" for path in later if (ROOT / path).exists()]]
-    phases = [Phase("unit", unit)]
+    phases = [Phase("unit", [*unit, *parallel])]
     if threads_one:
         # the verdicts that depend on floating-point rounding, once more on one thread
         phases.append(Phase("unit, 1 thread", ["tests/test_exercises.py", "tests/test_models_gan.py",
@@ -178,12 +183,12 @@ def test_phases(threads_one: bool = True) -> list[Phase]:
                                                "tests/test_models_conditional_gan.py",
                                                "tests/test_explore_gan2d.py",
                                                "tests/test_adversarial.py",
-                                               "tests/test_quality.py"]))
-    # one kernel keeps about 1.2 cores busy: two lessons at a time use a 2-core machine fully
-    workers = min(2, os.cpu_count() or 1)
-    parallel = ["-n", str(workers)] if workers > 1 else []
+                                               "tests/test_quality.py", *parallel]))
+    # the notebook run keeps each lesson it executed whole, for the site phase to render
     phases += [Phase("notebooks", ["notebooks", "templates", *NBVAL, *parallel,
-                                   *(["--dist", "loadscope"] if parallel else [])]),
+                                   *(["--dist", "loadscope"] if parallel else []),
+                                   "-p", "tests.executed_notebooks",
+                                   f"--save-executed={EXECUTED.relative_to(ROOT)}"]),
                Phase("solved notebooks", ["tests/test_solved_notebooks.py", *parallel])]
     if (ROOT / "tests" / "test_hub.py").exists():
         phases.append(Phase("hub", ["tests/test_hub.py"]))
@@ -210,6 +215,8 @@ def run_phase(python: Path, phase: Phase, extra: list[str]) -> Phase:
     report = ARTIFACTS / "phases" / (re.sub(r"\W+", "_", phase.name) + ".xml")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.unlink(missing_ok=True)
+    if phase.name == "notebooks":
+        shutil.rmtree(EXECUTED, ignore_errors=True)  # no lesson from an earlier run
     threads = "1" if phase.name.endswith("1 thread") else None
     say(f"phase {phase.name}: pytest {' '.join(phase.pytest_args)}")
     start = time.perf_counter()

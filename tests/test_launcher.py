@@ -91,6 +91,18 @@ def test_the_single_thread_phase_sets_every_thread_variable():
     assert "unit, 1 thread" not in [phase.name for phase in course.test_phases(threads_one=False)]
 
 
+def test_the_site_phase_renders_what_the_notebook_phase_ran():
+    phases = {phase.name: phase for phase in course.test_phases()}
+    names = list(phases)
+    assert names.index("notebooks") < names.index("site")
+    notebooks = phases["notebooks"].pytest_args
+    assert "tests.executed_notebooks" in notebooks
+    assert f"--save-executed={course.EXECUTED.relative_to(ROOT)}" in notebooks
+    site_test = (ROOT / "tests" / "test_site.py").read_text(encoding="utf-8")
+    assert 'reuse=ROOT / "test-artifacts" / "executed"' in site_test
+    assert course.EXECUTED == ROOT / "test-artifacts" / "executed"
+
+
 @pytest.mark.slow
 def test_tests_run_with_no_make_on_the_path(tmp_path):
     # PATH holds an empty folder: no make, no shell tools; the launcher calls programs by path

@@ -1,9 +1,13 @@
 """`make site`: every lesson executed and rendered as a web page that works offline.
 
-The whole site is built once (every lesson executed, a few minutes), then checked as
+The whole site is built once, then checked as
 files and in headless Chromium: each page exists, carries all its figures and its
 explorers' pictures, has no error output, links to its neighbours, loads nothing from
 the web, and shows its figures and formulas. Screenshots go to test-artifacts/site/.
+
+A lesson that the notebook tests just ran whole with the same code (`python course.py test`
+keeps those runs in test-artifacts/executed/) is rendered from that run; any other lesson is
+executed here, which takes a few minutes for the whole course.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ LESSONS = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.i
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    pages = build_site.build(out)
+    pages = build_site.build(out, reuse=ROOT / "test-artifacts" / "executed")
     assert [page.name for page in pages] == ["index.html"] + [
         name.replace(".ipynb", ".html") for name in LESSONS] + ["glossary.html"]
     return out

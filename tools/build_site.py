@@ -2,6 +2,8 @@
 
     python tools/build_site.py                 execute every lesson, write _site/
     python tools/build_site.py --only 00 01    just these lessons (the index lists them all)
+    python tools/build_site.py --reuse DIR     render the runs the notebook tests saved in DIR
+                                               (unchanged lessons are not executed again)
 
 Each lesson is executed top to bottom, then rendered by nbconvert's JupyterLab template:
 its figures are embedded, each explorer shows the picture of its initial state (the PNG
@@ -249,8 +251,14 @@ def index_page(lessons: list[Lesson], built: set[str]) -> str:
         "{{ colab }}", html.escape(release.colab_url(start)))
 
 
-def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[Path]:
-    """Execute and render the lessons into ``out``; returns the pages written."""
+def build(out: Path, only: list[str] | None = None, timeout: int = 900,
+          reuse: Path | None = None) -> list[Path]:
+    """Execute and render the lessons into ``out``; returns the pages written.
+
+    ``reuse``: a folder of notebooks already executed by the notebook tests
+    (tests/executed_notebooks.py); a lesson found there with the fingerprint of the current
+    code is rendered from that run instead of being executed again.
+    """
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     lessons = [describe(path, readme) for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
     unknown = set(only or []) - {lesson.number for lesson in lessons}
@@ -266,8 +274,14 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
     # spawn, not fork: the caller (a test run, say) may hold threads that fork would copy
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running = [pool.submit(_executed, lesson.path, timeout) for lesson in chosen]
+        saved = {lesson.number: _saved_run(lesson.path, reuse) for lesson in chosen}
+        running = [None if saved[lesson.number] else pool.submit(_executed, lesson.path, timeout)
+                   for lesson in chosen]
         for lesson, future in zip(chosen, running, strict=True):
+            if future is None:
+                notebook = saved[lesson.number]
+                _render(notebook, lesson, lessons, out, pages, "rendered from the notebook tests' run")
+                continue
             try:
                 notebook, seconds = future.result()
             except Exception as error:  # CellExecutionError, DeadKernelError, timeouts
@@ -277,19 +291,35 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900) -> list[
                                  f"not finished:\n{error}\nRun `python course.py "
                                  f"test-notebook notebooks/{lesson.path.name}` to see the "
                                  "failing cell.") from None
-            prepare(notebook)
-            (out / "notebooks").mkdir(exist_ok=True)
-            nbformat.write(notebook, out / "notebooks" / lesson.path.name)
-            page = out / lesson.page
-            page.write_text(render(notebook, lesson, lessons), encoding="utf-8")
-            pages.append(page)
-            print(f"{page.relative_to(out)}: executed in {seconds:.0f} s", flush=True)
+            _render(notebook, lesson, lessons, out, pages, f"executed in {seconds:.0f} s")
     index = out / "index.html"
     index.write_text(index_page(lessons, {lesson.number for lesson in chosen}),
                      encoding="utf-8")
     glossary = out / "glossary.html"
     glossary.write_text(glossary_page(), encoding="utf-8")
     return [index, *pages, glossary]
+
+
+def _render(notebook: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson], out: Path,
+            pages: list[Path], how: str) -> None:
+    prepare(notebook)
+    (out / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(notebook, out / "notebooks" / lesson.path.name)
+    page = out / lesson.page
+    page.write_text(render(notebook, lesson, lessons), encoding="utf-8")
+    pages.append(page)
+    print(f"{page.relative_to(out)}: {how}", flush=True)
+
+
+def _saved_run(path: Path, folder: Path | None) -> nbformat.NotebookNode | None:
+    """The lesson as the notebook tests executed it, if that run used the current code."""
+    saved = folder / path.name if folder else None
+    if saved is None or not saved.exists():
+        return None
+    notebook = nbformat.read(saved, as_version=4)
+    if notebook.metadata.pop(nbtools.RUN_DIGEST_KEY, None) != nbtools.run_digest(path):
+        return None
+    return notebook
 
 
 def _executed(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, float]:
@@ -328,9 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", metavar="NN",
                         help="build only these lessons, by number")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="render the lessons the notebook tests executed into DIR "
+                             "(pytest --save-executed DIR) when the code is unchanged, "
+                             "instead of executing them again")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    pages = build(args.out, args.only, args.timeout)
+    pages = build(args.out, args.only, args.timeout, args.reuse)
     print(f"wrote {len(pages)} pages to {args.out} in {time.perf_counter() - began:.0f} s; "
           f"open {args.out / 'index.html'}")
     return 0

@@ -18,12 +18,33 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import sys
 from pathlib import Path
 
 import nbformat
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+ROOT = Path(__file__).resolve().parent.parent
+# where an executed notebook records run_digest() of the run that produced it
+RUN_DIGEST_KEY = "course_run_digest"
+# what a lesson's outputs depend on besides its own cells
+RUN_INPUTS = ["course_utils", "requirements.txt", "pyproject.toml"]
+
+
+def run_digest(path: Path) -> str:
+    """A fingerprint of everything an execution of the notebook at ``path`` depends on: the
+    notebook itself, the course_utils package and the pinned requirements. Two executions
+    with the same fingerprint ran the same code."""
+    digest = hashlib.sha256(Path(path).read_bytes())
+    for name in RUN_INPUTS:
+        top = ROOT / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(ROOT).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
