@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import os
+import platform
 from pathlib import Path
 
 import nbformat
@@ -69,6 +70,12 @@ class Recorder:
                 for output in cell.outputs:
                     if output.output_type == "execute_result":
                         output.execution_count = number + 1
+            # what the kernel reports, as a notebook executed in JupyterLab records it
+            executed.metadata["language_info"] = {
+                "name": "python", "version": platform.python_version(),
+                "mimetype": "text/x-python", "file_extension": ".py",
+                "codemirror_mode": {"name": "ipython", "version": 3},
+                "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
             executed.metadata[RUN_DIGEST_KEY] = run_digest(path)
             self.folder.mkdir(parents=True, exist_ok=True)
             nbformat.write(executed, self.folder / path.name)

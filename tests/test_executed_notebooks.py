@@ -45,6 +45,7 @@ def test_a_notebook_whose_cells_all_pass_is_kept_with_its_outputs(tmp_path):
     assert second.outputs[0].data["text/plain"] == "43"
     assert third.outputs[0].data["text/html"] == "<b>bold</b>"
     assert kept.metadata[nbtools.RUN_DIGEST_KEY] == nbtools.run_digest(passing)
+    assert kept.metadata.language_info.pygments_lexer == "ipython3"  # highlighted as a kernel's
 
 
 def test_the_fingerprint_changes_with_the_notebook(tmp_path):
