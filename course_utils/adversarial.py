@@ -1,5 +1,6 @@
 """The adversarial game on 2-D points (lesson 07): data, the mode-coverage measure, small
-generator and discriminator builders, and numpy references of the three GAN losses.
+generator and discriminator builders, numpy references of the three GAN losses, and one
+round of the game in TensorFlow.
 
 The losses take the discriminator's *probabilities* D(x) in (0, 1), as the lesson writes
 them; they clip to [1e-7, 1 - 1e-7] like Keras' ``BinaryCrossentropy`` so the two agree.
@@ -17,9 +18,11 @@ __all__ = [
     "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
     "mode_coverage", "make_generator", "make_discriminator",
     "discriminator_loss", "generator_loss_minimax", "generator_loss_non_saturating",
+    "make_train_step", "GENERATOR_LOSSES", "play_rounds",
 ]
 
 _EPSILON = 1e-7
+GENERATOR_LOSSES = ("non_saturating", "minimax")
 
 
 def _check_count(name: str, value: Any, minimum: int = 1) -> int:
@@ -213,3 +216,69 @@ def generator_loss_non_saturating(fake_probability: Any) -> float:
     """
     fake = _probabilities("fake_probability", fake_probability)
     return float(-np.mean(np.log(fake)))
+
+
+def make_train_step(generator: Any, discriminator: Any, generator_optimizer: Any,
+                    discriminator_optimizer: Any, generator_loss: str = "non_saturating") -> Any:
+    """One round of the game, compiled: ``train_step(x_real, z_for_d, z_for_g)``.
+
+    D's move first: real points labelled 1, the points G makes from ``z_for_d`` labelled 0,
+    binary cross-entropy on D's logits, a step on D's weights only. Then G's move, against D
+    as it is after its move: the points G makes from ``z_for_g``, G's loss (``"non_saturating"``,
+    -mean log D(G(z)), or ``"minimax"``, mean log(1 - D(G(z)))), a step on G's weights only.
+    Returns (d_loss, g_loss, mean D(real), mean D(generated)), the last from G's move.
+    """
+    import keras
+    import tensorflow as tf
+
+    if generator_loss not in GENERATOR_LOSSES:
+        raise ValueError(f"generator_loss must be one of {GENERATOR_LOSSES}, "
+                         f"got {generator_loss!r}")
+    bce_logits = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    @tf.function
+    def train_step(x_real, z_for_d, z_for_g):
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(x_real, training=True)
+            fake_logits = discriminator(generator(z_for_d, training=True), training=True)
+            d_loss = (bce_logits(tf.ones_like(real_logits), real_logits)
+                      + bce_logits(tf.zeros_like(fake_logits), fake_logits))
+        d_gradients = tape.gradient(d_loss, discriminator.trainable_variables)
+        discriminator_optimizer.apply_gradients(
+            zip(d_gradients, discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_logits = discriminator(generator(z_for_g, training=True), training=True)
+            if generator_loss == "non_saturating":
+                g_loss = bce_logits(tf.ones_like(fake_logits), fake_logits)
+            else:
+                g_loss = -bce_logits(tf.zeros_like(fake_logits), fake_logits)
+        g_gradients = tape.gradient(g_loss, generator.trainable_variables)
+        generator_optimizer.apply_gradients(zip(g_gradients, generator.trainable_variables))
+        return (d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)),
+                tf.reduce_mean(tf.sigmoid(fake_logits)))
+
+    return train_step
+
+
+def play_rounds(d_step: Any, g_step: Any, images: Any, rounds: int, batch_size: int,
+                latent_dim: int, rng: np.random.Generator, d_steps: int = 1) -> np.ndarray:
+    """The alternating training loop of a GAN (lesson 08), for any pair of moves.
+
+    A round is ``d_steps`` moves of D, each on its own batch of ``batch_size`` real images
+    drawn at random (with replacement) from ``images`` and its own standard normal noise
+    (batch_size, latent_dim), then one move of G on fresh noise; all drawn from ``rng``.
+    ``d_step(real_batch, noise)`` and ``g_step(noise)`` make one move and return its loss.
+    Returns the losses, shape (rounds, 2): D's last loss of each round, and G's.
+    """
+    images = np.asarray(images)
+    rounds, batch_size = _check_count("rounds", rounds), _check_count("batch_size", batch_size)
+    latent_dim, d_steps = _check_count("latent_dim", latent_dim), _check_count("d_steps", d_steps)
+    losses = []
+    for _ in range(rounds):
+        for _ in range(d_steps):
+            real_batch = images[rng.integers(0, len(images), size=batch_size)]
+            d_loss = d_step(real_batch, rng.standard_normal((batch_size, latent_dim),
+                                                            dtype=np.float32))
+        g_loss = g_step(rng.standard_normal((batch_size, latent_dim), dtype=np.float32))
+        losses.append((float(d_loss), float(g_loss)))
+    return np.array(losses)

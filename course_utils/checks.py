@@ -170,8 +170,8 @@ def _course_version_feedback(name: str) -> _Wrong:
     return _Wrong(f"your answer calls {name}: that is the course's version (or the framework's) "
                   "of what this exercise asks you to build, so it cannot tell whether you "
                   "can. Write your own.",
-                  "use numpy and the hints; if you are stuck, the lesson lets you go on with "
-                  "the course's version")
+                  "build it from smaller pieces, as the scaffold and the hints do; if you are "
+                  "stuck, the lesson lets you go on with the course's version")
 
 
 def _stand_in(name: str) -> Callable[..., Any]:
@@ -289,6 +289,8 @@ def _is_placeholder(value: Any) -> bool:
         return bool(value) and all(_is_placeholder(item) for item in value.values())
     if isinstance(value, list | tuple):
         return bool(value) and all(_is_placeholder(item) for item in value)
+    if isinstance(value, np.ndarray) and value.dtype == object:  # np.array([..., ...])
+        return value.size > 0 and all(_is_placeholder(item) for item in value.ravel())
     return False
 
 

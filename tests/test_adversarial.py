@@ -167,3 +167,63 @@ def test_one_round_moves_both_losses_in_the_expected_direction():
     assert moved["D loss drop"] > 0, "D's step did not lower D's loss"
     assert moved["G loss drop"] > 0, "G's step did not lower G's loss"
     assert moved["D loss rise after G's step"] > 0, "G's step did not make D's job harder"
+
+
+@pytest.mark.parametrize("generator_loss", adversarial.GENERATOR_LOSSES)
+def test_the_compiled_round_equals_the_round_played_step_by_step(generator_loss):
+    """adversarial.make_train_step, the course's version, against the exercise's eager
+    replay of the same round (which judges the learner's): every weight and every output."""
+    from course_utils.exercises import adversarial as exercise
+
+    case = (4, 5, 6, 2, 5, generator_loss)
+    seed, real, rows, noise, hidden, _ = case
+    generator, discriminator = exercise._players(seed, noise, hidden)
+    step = adversarial.make_train_step(generator, discriminator,
+                                       keras.optimizers.SGD(exercise._G_RATE),
+                                       keras.optimizers.SGD(exercise._D_RATE), generator_loss)
+    returned = [float(value) for value in step(*exercise._round_inputs(seed, real, rows, noise))]
+    expected_g, expected_d, expected = exercise._played(case)
+    for got, want in zip(generator.get_weights(), expected_g, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    for got, want in zip(discriminator.get_weights(), expected_d, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(returned, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_an_unknown_generator_loss_is_named():
+    generator, discriminator = adversarial.make_generator(seed=0), adversarial.make_discriminator()
+    with pytest.raises(ValueError, match="non_saturating"):
+        adversarial.make_train_step(generator, discriminator, keras.optimizers.SGD(),
+                                    keras.optimizers.SGD(), generator_loss="wasserstein")
+
+
+def test_play_rounds_alternates_and_draws_fresh_batches_and_noise():
+    calls = []
+
+    def d_step(real_batch, noise):
+        calls.append(("D", real_batch.copy(), noise.copy()))
+        return 0.5
+
+    def g_step(noise):
+        calls.append(("G", None, noise.copy()))
+        return 2.0
+
+    images = np.repeat(np.arange(20, dtype=np.float32)[:, None], 3, axis=1)
+    losses = adversarial.play_rounds(d_step, g_step, images, rounds=3, batch_size=4,
+                                     latent_dim=5, rng=np.random.default_rng(0), d_steps=2)
+    assert "".join(kind for kind, _, _ in calls) == "DDGDDGDDG"
+    assert losses.shape == (3, 2) and np.all(losses == [0.5, 2.0])
+    noises = [noise for _, _, noise in calls]
+    assert all(noise.shape == (4, 5) and noise.dtype == np.float32 for noise in noises)
+    assert len({noise.tobytes() for noise in noises}) == len(noises)
+    batches = [batch for kind, batch, _ in calls if kind == "D"]
+    assert all(batch.shape == (4, 3) and np.all(batch[:, :1] == batch) for batch in batches)
+    assert len({batch.tobytes() for batch in batches}) > 1
+
+
+@pytest.mark.parametrize("name", ["rounds", "batch_size", "latent_dim", "d_steps"])
+def test_play_rounds_names_a_bad_count(name):
+    arguments = {"rounds": 1, "batch_size": 2, "latent_dim": 3, "d_steps": 1, name: 0}
+    with pytest.raises(ValueError, match=name):
+        adversarial.play_rounds(lambda *a: 0.0, lambda *a: 0.0, np.zeros((4, 3)),
+                                rng=np.random.default_rng(0), **arguments)

@@ -229,3 +229,277 @@ equilibrium = Exercise(
         ("d_at_equilibrium = 0.25", "equal numbers"),
     ),
 )
+
+
+# ---------------------------------------------------------------- one round of the game (scaffold)
+
+_STEP_SCAFFOLD = '''def make_train_step(generator, discriminator, generator_optimizer, discriminator_optimizer,
+                    generator_loss="non_saturating"):
+    @tf.function
+    def train_step(x_real, z_for_d, z_for_g):
+        # D's move: real points are labelled 1, generated points 0. Only D's weights change.
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(x_real, training=True)  # (N, 1)
+            fake_logits = {fake_d}  # (N, 1): D on the points G makes from z_for_d
+            d_loss = {d_loss}  # L_D = -mean log D(x) - mean log(1 - D(G(z)))
+        d_gradients = {d_gradients}  # dL_D / dw, for D's weights only
+        discriminator_optimizer.apply_gradients(
+            zip(d_gradients, discriminator.trainable_variables))
+
+        # G's move, against D as it is after its move. Only G's weights change.
+        with tf.GradientTape() as tape:
+            fake_logits = {fake_g}  # (N, 1): D on the points G makes from z_for_g
+            if generator_loss == "non_saturating":
+                g_loss = {non_saturating}  # -mean log D(G(z))
+            else:
+                g_loss = {minimax}  # minimax: mean log(1 - D(G(z)))
+        g_gradients = {g_gradients}  # dL_G / dw, for G's weights only
+        generator_optimizer.apply_gradients(zip(g_gradients, generator.trainable_variables))
+        return (d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)),
+                tf.reduce_mean(tf.sigmoid(fake_logits)))
+
+    return train_step'''
+
+_STEP = {"fake_d": "discriminator(generator(z_for_d, training=True), training=True)",
+         "d_loss": ("(bce_logits(tf.ones_like(real_logits), real_logits)\n"
+                    "                      + bce_logits(tf.zeros_like(fake_logits), fake_logits))"),
+         "d_gradients": "tape.gradient(d_loss, discriminator.trainable_variables)",
+         "fake_g": "discriminator(generator(z_for_g, training=True), training=True)",
+         "non_saturating": "bce_logits(tf.ones_like(fake_logits), fake_logits)",
+         "minimax": "-bce_logits(tf.zeros_like(fake_logits), fake_logits)",
+         "g_gradients": "tape.gradient(g_loss, generator.trainable_variables)"}
+_STEP_BLANK = {key: "..." for key in _STEP}
+_STEP_SETUP = ("import keras\nimport numpy as np\nimport tensorflow as tf\n"
+               "from course_utils import adversarial\n"
+               "bce_logits = keras.losses.BinaryCrossentropy(from_logits=True)")
+
+
+def _step(**changes: str) -> str:
+    return _STEP_SCAFFOLD.format(**{**_STEP, **changes})
+
+
+# D's and G's plain SGD steps differ in size, so that a step applied to the wrong player shows
+_D_RATE, _G_RATE = 0.3, 0.2
+# (seed, real points, noise rows, noise size, hidden units, generator loss), smallest first
+_ROUND_CASES = ((0, 3, 4, 2, 4, "non_saturating"), (1, 5, 3, 1, 6, "minimax"),
+                (2, 6, 5, 3, 5, "non_saturating"), (3, 4, 6, 2, 3, "minimax"))
+
+
+def _players(seed: int, noise: int, hidden: int):
+    generator = adversarial.make_generator(noise_dim=noise, hidden_units=hidden,
+                                           num_hidden_layers=1, seed=seed)
+    discriminator = adversarial.make_discriminator(hidden_units=hidden, num_hidden_layers=1,
+                                                   seed=seed + 50)
+    return generator, discriminator
+
+
+def _round_inputs(seed: int, real: int, rows: int, noise: int):
+    rng = np.random.default_rng(seed + 1000)
+    return (rng.normal(size=(real, 2)).astype("float32"),
+            rng.normal(size=(rows, noise)).astype("float32"),
+            rng.normal(size=(rows, noise)).astype("float32"))
+
+
+def _played(case, generator_loss=None, labels=(1.0, 0.0), g_against="D after its move",
+            g_noise="z_for_g", d_moves_g=False, rates=(_D_RATE, _G_RATE)):
+    """The weights of (G, D) after one round, and what the round returns, played eagerly;
+    the keyword arguments replay a known mistake."""
+    import keras
+    import tensorflow as tf
+
+    seed, real, rows, noise, hidden, loss = case
+    loss = generator_loss or loss
+    generator, discriminator = _players(seed, noise, hidden)
+    x_real, z_for_d, z_for_g = (tf.constant(array) for array in _round_inputs(seed, real, rows,
+                                                                              noise))
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    d_rate, g_rate = rates
+    before = [tf.identity(weight) for weight in discriminator.trainable_variables]
+    with tf.GradientTape(persistent=True) as tape:
+        real_logits = discriminator(x_real)
+        fake_logits = discriminator(generator(z_for_d))
+        d_loss = (bce(tf.fill(tf.shape(real_logits), labels[0]), real_logits)
+                  + bce(tf.fill(tf.shape(fake_logits), labels[1]), fake_logits))
+    for weight, gradient in zip(discriminator.trainable_variables,
+                                tape.gradient(d_loss, discriminator.trainable_variables)):
+        weight.assign_sub(d_rate * gradient)
+    if d_moves_g:
+        for weight, gradient in zip(generator.trainable_variables,
+                                    tape.gradient(d_loss, generator.trainable_variables)):
+            weight.assign_sub(d_rate * gradient)
+    after = [tf.identity(weight) for weight in discriminator.trainable_variables]
+    if g_against == "D before its move":
+        for weight, old in zip(discriminator.trainable_variables, before):
+            weight.assign(old)
+    with tf.GradientTape() as tape:
+        fake_logits = discriminator(generator(z_for_g if g_noise == "z_for_g" else z_for_d))
+        if loss == "non_saturating":
+            g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+        elif loss == "minimax":
+            g_loss = -bce(tf.zeros_like(fake_logits), fake_logits)
+        else:  # the generator trained with the label 0: it helps D
+            g_loss = bce(tf.zeros_like(fake_logits), fake_logits)
+    for weight, gradient in zip(generator.trainable_variables,
+                                tape.gradient(g_loss, generator.trainable_variables)):
+        weight.assign_sub(g_rate * gradient)
+    for weight, new in zip(discriminator.trainable_variables, after):
+        weight.assign(new)
+    returned = [float(value) for value in (d_loss, g_loss, tf.reduce_mean(tf.sigmoid(real_logits)),
+                                           tf.reduce_mean(tf.sigmoid(fake_logits)))]
+    return ([weight.numpy() for weight in generator.trainable_variables],
+            [weight.numpy() for weight in discriminator.trainable_variables], returned)
+
+
+def _same(got, expected) -> bool:
+    return len(got) == len(expected) and all(
+        matches(a, b, rtol=1e-4, atol=1e-5) for a, b in zip(got, expected))
+
+
+def _describe(case) -> str:
+    seed, real, rows, noise, hidden, loss = case
+    return (f"for {real} real points, {rows} noise vectors of size {noise}, players with "
+            f"{hidden} hidden units and generator_loss={loss!r}")
+
+
+def _judge_train_step(make_train_step):
+    import tensorflow as tf
+
+    # run the learner's tf.function eagerly: an error then names their own line, and four
+    # small games take less time than compiling each
+    was_eager = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(True)
+    try:
+        return _judge_rounds(make_train_step)
+    finally:
+        tf.config.run_functions_eagerly(was_eager)
+
+
+def _judge_rounds(make_train_step):
+    import keras
+
+    for case in _ROUND_CASES:
+        seed, real, rows, noise, hidden, loss = case
+        where = _describe(case)
+        where = where[:1].upper() + where[1:]
+        generator, discriminator = _players(seed, noise, hidden)
+        start_g, start_d = generator.get_weights(), discriminator.get_weights()
+        train_step = attempt(make_train_step, generator, discriminator,
+                             keras.optimizers.SGD(_G_RATE), keras.optimizers.SGD(_D_RATE), loss,
+                             case=where)
+        if not callable(train_step):
+            raise wrong(f"make_train_step(...) returned {type(train_step).__name__}, not a "
+                        "function", "end make_train_step with `return train_step`")
+        returned = attempt(train_step, *_round_inputs(seed, real, rows, noise), case=where)
+        got_g = [weight.numpy() for weight in generator.trainable_variables]
+        got_d = [weight.numpy() for weight in discriminator.trainable_variables]
+        expected_g, expected_d, expected = _played(case)
+        if not _same(got_d, expected_d):
+            if _same(got_d, start_d):
+                raise wrong(f"{where}, D's weights did not change",
+                            "D's move takes the gradient of d_loss with respect to "
+                            "discriminator.trainable_variables; the line under it applies it")
+            if _same(got_d, _played(case, labels=(0.0, 1.0))[1]):
+                raise wrong(f"{where}, D learned to call real points generated",
+                            "the labels are swapped: real points are labelled 1 "
+                            "(tf.ones_like), generated points 0 (tf.zeros_like)")
+            raise wrong(f"{where}, D's weights after its move differ from the expected ones",
+                        "d_loss is binary cross-entropy on logits (bce_logits): label 1 for "
+                        "real_logits plus label 0 for fake_logits, where fake_logits are D's "
+                        "logits on generator(z_for_d)")
+        if not _same(got_g, expected_g):
+            if _same(got_g, start_g):
+                raise wrong(f"{where}, G's weights did not change",
+                            "G's move takes the gradient of g_loss with respect to "
+                            "generator.trainable_variables; the line under it applies it")
+            other = "minimax" if loss == "non_saturating" else "non_saturating"
+            mistakes = (
+                (dict(generator_loss=other),
+                 f"G's step is the one of the {other.replace('_', '-')} loss",
+                 "the non-saturating loss is bce_logits with the label 1; the minimax loss, "
+                 "mean log(1 - D(G(z))), is minus bce_logits with the label 0"),
+                (dict(generator_loss="label zero"), "G's step helps D: it makes D call its "
+                 "points generated", "G wants D to call its points real: label 1, or minus "
+                 "the cross-entropy with label 0 for the minimax loss"),
+                (dict(g_against="D before its move"), "G's step was computed against D as it "
+                 "was before D's move", "compute G's loss in its own tape, after D's "
+                 "apply_gradients: that is what makes the moves alternate"),
+                (dict(g_noise="z_for_d"), "G's move reused the noise of D's move",
+                 "G's move makes fresh points from z_for_g"),
+                (dict(d_moves_g=True), "G's weights changed during D's move as well",
+                 "D's move changes D's weights only: take the gradient of d_loss with "
+                 "respect to discriminator.trainable_variables"),
+            )
+            for replay, what, hint in mistakes:
+                if _same(got_g, _played(case, **replay)[0]):
+                    raise wrong(f"{where}, {what}", hint)
+            raise wrong(f"{where}, G's weights after its move differ from the expected ones",
+                        "G's loss uses D's logits on generator(z_for_g), computed inside G's "
+                        "own tape")
+        values = returned if isinstance(returned, list | tuple) else None
+        try:
+            values = [float(value) for value in values]
+        except (TypeError, ValueError):
+            values = None
+        if values is None or len(values) != 4:
+            raise wrong(f"{where}, train_step returned {returned!r}",
+                        "return (d_loss, g_loss, mean D(real), mean D(generated)), as the "
+                        "scaffold's last line does")
+        if not all(matches(a, b, rtol=1e-4, atol=1e-5) for a, b in zip(values, expected)):
+            names = ("d_loss", "g_loss", "mean D(real)", "mean D(generated)")
+            first = next(index for index in range(4)
+                         if not matches(values[index], expected[index], rtol=1e-4, atol=1e-5))
+            raise wrong(f"{where}, the round returned {names[first]} = {values[first]:.5f}; "
+                        f"expected {expected[first]:.5f}",
+                        "return the losses the two moves minimised, and D's mean outputs, as "
+                        "the scaffold's last line does")
+    return correct("Both moves check out on four games of different sizes, with either "
+                   "generator loss. D steps first; G then steps against the D that just "
+                   "moved, and each move changes only its own player's weights.")
+
+
+train_step = Exercise(
+    id="adversarial.train_step",
+    lesson="07",
+    title="Write one round of the game with tf.GradientTape",
+    judge=_judge_train_step,
+    hints=("Each move is: a tape around the forward pass and the loss, tape.gradient(loss, "
+           "the player's trainable_variables), then that player's optimizer applies it.",
+           "D's loss: bce_logits(tf.ones_like(real_logits), real_logits) + the same with "
+           "tf.zeros_like for the generated points. G's non-saturating loss uses tf.ones_like "
+           "on its own points' logits; the minimax loss is minus bce_logits with tf.zeros_like."),
+    answer="make_train_step",
+    solution=_step(),
+    mistakes=(
+        (_step(d_loss="(bce_logits(tf.zeros_like(real_logits), real_logits)\n"
+                      "                      + bce_logits(tf.ones_like(fake_logits), fake_logits))"),
+         "labels are swapped"),
+        (_step(non_saturating="-bce_logits(tf.zeros_like(fake_logits), fake_logits)",
+               minimax="bce_logits(tf.ones_like(fake_logits), fake_logits)"),
+         "the one of the"),
+        (_step(non_saturating="bce_logits(tf.zeros_like(fake_logits), fake_logits)",
+               minimax="bce_logits(tf.zeros_like(fake_logits), fake_logits)"), "helps D"),
+        (_step(fake_g="discriminator(generator(z_for_d, training=True), training=True)"),
+         "reused the noise"),
+        (_step(g_gradients="tape.gradient(g_loss, discriminator.trainable_variables)"),
+         "raised"),
+        (_step(d_gradients="[0 * weight for weight in discriminator.trainable_variables]"),
+         "did not change"),
+        ("def make_train_step(generator, discriminator, generator_optimizer,\n"
+         "                    discriminator_optimizer, generator_loss='non_saturating'):\n"
+         "    return adversarial.make_train_step(generator, discriminator, generator_optimizer,\n"
+         "                                       discriminator_optimizer, generator_loss)",
+         "course's version"),
+    ),
+    setup=_STEP_SETUP,
+    forbidden=("course_utils.adversarial.make_train_step",),
+    variants=(
+        # one persistent tape for D's move, the generated points computed once per move
+        _step(fake_d="discriminator(generator(z_for_d), training=True)",
+              fake_g="discriminator(generator(z_for_g), training=True)"),
+        # the cross-entropy on logits written with TensorFlow's own op
+        _step(d_loss=("(tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(\n"
+                      "                          tf.ones_like(real_logits), real_logits))\n"
+                      "                      + tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(\n"
+                      "                          tf.zeros_like(fake_logits), fake_logits)))")),
+    ),
+)

@@ -1,4 +1,6 @@
-"""Lesson 08's exercises: the labels of each loss term, and a number that detects mode collapse."""
+"""Lesson 08's exercises: the labels of each loss term, the alternating training loop (a
+scaffold, judged by playing it against moves that record what they receive), and a number
+that detects mode collapse."""
 
 import numpy as np
 
@@ -188,4 +190,184 @@ classes_covered = Exercise(
               "    entropy = -sum(count / total * math.log(count / total)\n"
               "                   for count in histogram if count > 0)\n"
               "    return math.exp(entropy)",),
+)
+
+
+# ---------------------------------------------------------------- the alternating loop (scaffold)
+
+_LOOP_SCAFFOLD = '''def train_gan(d_step, g_step, images, rounds, batch_size, latent_dim, rng, d_steps=1):
+    """Play `rounds` rounds of the game on `images` (N, 784); return the losses, (rounds, 2).
+
+    A round: `d_steps` moves of D, each on its own batch of real images and its own noise,
+    then one move of G on fresh noise. d_step(real_batch, noise) and g_step(noise) make one
+    move each and return its loss. Draw everything random from rng.
+    """
+    losses = []
+    for _ in range(rounds):
+        for _ in range(d_steps):
+            real_batch = {real_batch}  # (batch_size, 784): rows of images, picked at random
+            noise = {noise}  # (batch_size, latent_dim): float32, standard normal
+            d_loss = {d_move}  # D's move
+        noise = {g_noise}  # fresh noise for G
+        g_loss = {g_move}  # G's move
+        losses.append({record})  # D's last loss of the round, then G's
+    return np.array(losses)'''
+
+_LOOP = {"real_batch": "images[rng.integers(0, len(images), size=batch_size)]",
+         "noise": "rng.standard_normal((batch_size, latent_dim), dtype=np.float32)",
+         "d_move": "d_step(real_batch, noise)",
+         "g_noise": "rng.standard_normal((batch_size, latent_dim), dtype=np.float32)",
+         "g_move": "g_step(noise)",
+         "record": "(float(d_loss), float(g_loss))"}
+_LOOP_BLANK = {key: "..." for key in _LOOP}
+
+
+def _loop(**changes: str) -> str:
+    return _LOOP_SCAFFOLD.format(**{**_LOOP, **changes})
+
+
+# (images, rounds, batch_size, latent_dim, d_steps), smallest first; the last ones draw
+# enough noise (thousands of numbers) to tell a normal distribution from another
+_LOOP_CASES = ((5, 1, 2, 3, 1), (6, 3, 2, 2, 1), (9, 2, 3, 4, 2), (12, 4, 4, 3, 3),
+               (40, 3, 16, 100, 1), (30, 2, 8, 64, 2))
+
+
+class _Moves:
+    """A d_step and a g_step that record what they receive, in order, and return numbered
+    losses (D's move k returns 1 + k / 100, G's move k returns 5 + k / 100)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, np.ndarray | None, np.ndarray]] = []
+
+    def d_step(self, real_batch, noise):
+        self.calls.append(("D", np.array(real_batch, copy=True), np.array(noise, copy=True)))
+        return 1.0 + sum(1 for call in self.calls if call[0] == "D") / 100
+
+    def g_step(self, noise):
+        self.calls.append(("G", None, np.array(noise, copy=True)))
+        return 5.0 + sum(1 for call in self.calls if call[0] == "G") / 100
+
+
+def _judge_loop(train_gan):
+    all_noise = []
+    for images_count, rounds, batch_size, latent_dim, d_steps in _LOOP_CASES:
+        images = np.repeat(np.arange(images_count, dtype=np.float32)[:, None], 784, axis=1)
+        where = (f"For {rounds} round(s) with d_steps={d_steps}, batches of {batch_size} from "
+                 f"{images_count} images and noise of size {latent_dim}")
+        moves = _Moves()
+        losses = attempt(train_gan, moves.d_step, moves.g_step, images.copy(), rounds,
+                         batch_size, latent_dim, np.random.default_rng(images_count),
+                         d_steps=d_steps, case=where)
+        kinds = "".join(kind for kind, _, _ in moves.calls)
+        expected = ("D" * d_steps + "G") * rounds
+        if kinds != expected:
+            if not kinds:
+                raise wrong(f"{where}, neither d_step nor g_step was called",
+                            "each round calls d_step(real_batch, noise), then g_step(noise)")
+            if sorted(kinds) == sorted(expected):
+                raise wrong(f"{where}, the moves came in the order {' '.join(kinds)}; "
+                            f"expected {' '.join(expected)}",
+                            "in each round D moves first (d_steps times), then G once")
+            raise wrong(f"{where}, D moved {kinds.count('D')} times and G {kinds.count('G')} "
+                        f"times; expected {rounds * d_steps} and {rounds}",
+                        "the inner loop runs d_steps moves of D; G moves once per round")
+        batches = [batch for kind, batch, _ in moves.calls if kind == "D"]
+        if any(batch.shape != (batch_size, 784) for batch in batches):
+            shape = next(batch.shape for batch in batches if batch.shape != (batch_size, 784))
+            raise wrong(f"{where}, D received a real batch of shape {shape}; expected "
+                        f"({batch_size}, 784)", "pick batch_size rows of images")
+        rows = [batch[:, 0] for batch in batches]
+        if any(not np.all(np.isin(row, np.arange(images_count))) for row in rows):
+            raise wrong(f"{where}, a real batch holds rows that are not images of the set",
+                        "index whole rows: images[indices], with indices from rng.integers")
+        if len(rows) > 1 and all(np.array_equal(row, rows[0]) for row in rows):
+            raise wrong(f"{where}, every move of D saw the same real batch",
+                        "draw a new random batch for each move: images[rng.integers(...)]")
+        # two random batches of 8 or more rows drawn alike: a batch was used twice
+        repeated = [index for index in range(1, len(rows)) if batch_size >= 8
+                    and any(np.array_equal(rows[index], row) for row in rows[:index])]
+        if repeated:
+            raise wrong(f"{where}, move {repeated[0] + 1} of D saw a real batch it had seen "
+                        "before", "draw the real batch inside the inner loop, once per move "
+                        "of D")
+        noises = [noise for _, _, noise in moves.calls]
+        if any(noise.shape != (batch_size, latent_dim) for noise in noises):
+            shape = next(noise.shape for noise in noises if noise.shape != (batch_size, latent_dim))
+            raise wrong(f"{where}, a move received noise of shape {shape}; expected "
+                        f"({batch_size}, {latent_dim})", "noise is (batch_size, latent_dim)")
+        for first in range(len(noises)):
+            for second in range(first):
+                if np.array_equal(noises[first], noises[second]):
+                    who = f"move {second + 1} ({kinds[second]}) and move {first + 1} ({kinds[first]})"
+                    raise wrong(f"{where}, {who} received the same noise",
+                                "every move gets fresh noise: G's move too, drawn after D's")
+        all_noise.append(np.concatenate([noise.ravel() for noise in noises]))
+        d_losses = [1.0 + (index + 1) / 100 for index in range(rounds * d_steps)]
+        expected_losses = np.array([(d_losses[(round_ + 1) * d_steps - 1], 5.0 + (round_ + 1) / 100)
+                                    for round_ in range(rounds)])
+        got = np.asarray(losses, dtype=float) if not isinstance(losses, str) else None
+        if got is None or got.shape != expected_losses.shape:
+            raise wrong(f"{where}, train_gan returned an array of shape "
+                        f"{None if got is None else got.shape}; expected ({rounds}, 2)",
+                        "append one (d_loss, g_loss) pair per round")
+        if not matches(got, expected_losses):
+            if matches(got, expected_losses[:, ::-1]):
+                raise wrong(f"{where}, the losses came back as (G's, D's)",
+                            "append (d_loss, g_loss): D's loss first")
+            raise wrong(f"{where}, the losses returned are not those the moves gave",
+                        "append, for each round, the loss of D's last move and of G's move")
+    noise = np.concatenate(all_noise)
+    if noise.min() >= 0 or abs(noise.mean()) > 0.1 or not 0.9 < noise.std() < 1.1:
+        raise wrong(f"the noise drawn has mean {noise.mean():.2f}, standard deviation "
+                    f"{noise.std():.2f} and smallest value {noise.min():.2f}",
+                    "draw standard normal noise, mean 0 and standard deviation 1: "
+                    "rng.standard_normal(shape, dtype=np.float32)")
+    return correct("Every round checks out, with one and with several moves of D per round: "
+                   "fresh real batches and fresh noise for every move, D before G, and the "
+                   "losses in order. Several D moves per G move is the k of the original GAN "
+                   "paper's algorithm; k = 1 is what most training code uses.")
+
+
+training_loop = Exercise(
+    id="gan_digits.training_loop",
+    lesson="08",
+    title="Write the alternating training loop",
+    judge=_judge_loop,
+    hints=("A real batch is images[indices] with indices = rng.integers(0, len(images), "
+           "size=batch_size); noise is rng.standard_normal((batch_size, latent_dim), "
+           "dtype=np.float32).",
+           "Inside the inner loop: draw the batch, draw the noise, d_loss = d_step(real_batch, "
+           "noise). After it: draw new noise, g_loss = g_step(noise), then append (d_loss, "
+           "g_loss)."),
+    answer="train_gan",
+    solution=_loop(),
+    mistakes=(
+        (_loop(real_batch="images[:batch_size]"), "same real batch"),
+        (_loop(g_noise="noise"), "same noise"),
+        (_loop(noise="rng.random((batch_size, latent_dim), dtype=np.float32)",
+               g_noise="rng.random((batch_size, latent_dim), dtype=np.float32)"),
+         "standard normal"),
+        (_loop(record="(float(g_loss), float(d_loss))"), "D's loss first"),
+        (_loop(real_batch="batch", g_move="g_step(noise)\n"
+               "        batch = images[rng.integers(0, len(images), size=batch_size)]")
+         .replace("    losses = []\n", "    losses = []\n"
+                  "    batch = images[rng.integers(0, len(images), size=batch_size)]\n"),
+         "seen before"),
+        (_loop().replace("        for _ in range(d_steps):\n", "        if True:\n"),
+         "d_steps moves"),
+        (_loop(noise="rng.standard_normal((latent_dim, batch_size), dtype=np.float32)",
+               g_noise="rng.standard_normal((latent_dim, batch_size), dtype=np.float32)"),
+         "(batch_size, latent_dim)"),
+        ("def train_gan(d_step, g_step, images, rounds, batch_size, latent_dim, rng, d_steps=1):\n"
+         "    return adversarial.play_rounds(d_step, g_step, images, rounds, batch_size,\n"
+         "                                   latent_dim, rng, d_steps)", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import adversarial",
+    forbidden=("course_utils.adversarial.play_rounds",),
+    variants=(
+        # a permutation per move instead of draws with replacement, noise from a normal
+        _loop(real_batch="images[rng.permutation(len(images))[:batch_size]]",
+              noise="rng.normal(0, 1, size=(batch_size, latent_dim)).astype(np.float32)",
+              g_noise="rng.normal(size=(batch_size, latent_dim)).astype(np.float32)"),
+    ),
 )
