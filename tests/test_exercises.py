@@ -4,9 +4,11 @@ constant and the course's own version fail with their hint; progress survives a 
 import importlib
 import json
 
+import numpy as np
 import pytest
 
 from course_utils import checks
+from course_utils.exercises import cnn
 
 EXERCISES = checks.exercises()
 IDS = [item.id for item in EXERCISES]
@@ -292,3 +294,41 @@ def test_feedback_text_starts_with_a_machine_readable_status():
 def test_a_dict_of_placeholders_is_not_attempted():
     unanswered = {"first task": ..., "second task": ...}
     assert checks.check("quiz.architecture", unanswered).status == checks.NOT_ATTEMPTED
+
+
+def _counted_quick_runs(monkeypatch, ratio):
+    """cnn.better_model's judge with runs that cost nothing: the learner's loss is ``ratio``
+    times the article's on every seed. Returns the list of seeds the judge trained."""
+    trained = []
+
+    def quick_run(build_model, seed):
+        trained.append(seed)
+        return {"accuracy": 0.9, "loss": 0.3 * ratio}
+
+    monkeypatch.setattr(cnn, "quick_run", quick_run)
+    monkeypatch.setattr(cnn, "article_quick_run", lambda seed: {"accuracy": 0.9, "loss": 0.3})
+    return trained
+
+
+@pytest.mark.parametrize("ratio, runs, status", [(0.8, 3, checks.CORRECT),
+                                                 (1.0, 3, checks.WRONG),
+                                                 (2.0, 2, checks.WRONG),
+                                                 (3.0, 1, checks.WRONG)])
+def test_better_model_stops_once_the_mean_cannot_pass_any_more(monkeypatch, ratio, runs, status):
+    # ratios are positive, so after a first run at 3x the article's loss the mean of three
+    # is at least 1 > 0.95 whatever the other two give; at 2x that is known after two runs
+    trained = _counted_quick_runs(monkeypatch, ratio)
+    namespace: dict = {}
+    exec(cnn.better_model.setup, namespace)  # noqa: S102 - the course's own exercise code
+    exec(cnn.better_model.solution, namespace)  # noqa: S102
+    feedback = checks.check("cnn.better_model", namespace["build_model"])
+    assert (len(trained), feedback.status) == (runs, status), str(feedback)
+    assert ("the check stopped there" in feedback.message) == (runs < 3)
+
+
+def test_an_array_of_placeholders_is_not_attempted():
+    def losses():
+        return np.array([..., ...])
+
+    assert checks.check("gan_digits.training_loop",
+                        lambda *args, **kwargs: losses()).status == checks.NOT_ATTEMPTED
