@@ -5,7 +5,7 @@ from course_utils.checks import Exercise, correct, wrong
 _TASKS = {
     "sort photos of skin lesions into benign and malignant": "CNN",
     "forecast tomorrow's electricity demand from the last weeks": "RNN",
-    "create extra, realistic training images of a rare defect": "GAN",
+    "invent new, realistic faces for the crowd scenes of a video game": "GAN",
     "finish a melody from its first bars, note by note": "RNN",
     "find which digit is written in a scanned postcode box": "CNN",
 }
@@ -26,7 +26,10 @@ def _judge_architecture(answer):
     wrong_tasks = [task for task in _TASKS if values[task] != _TASKS[task]]
     if not wrong_tasks:
         return correct("Images -> CNN (local features), ordered sequences -> RNN (memory), "
-                       "new data -> GAN (a generator trained against a discriminator).")
+                       "new samples -> GAN (a generator trained against a discriminator). "
+                       "GAN samples learned from a few labelled examples are no reliable "
+                       "source of extra training data (section 4): measure before you use "
+                       "them that way.")
     task = wrong_tasks[0]
     given, expected = values[task], _TASKS[task]
     hints = {
@@ -60,8 +63,8 @@ architecture = Exercise(
          "what keeps a memory of earlier steps?"),
         ("choices = " + repr({**_TASKS, "finish a melody from its first bars, note by note": ...}),
          "replace every ..."),
-        ("choices = " + repr({**_TASKS, "create extra, realistic training images of a rare defect":
-                              "CNN"}), "which family produces new ones?"),
+        ("choices = " + repr({**_TASKS, "invent new, realistic faces for the crowd scenes "
+                              "of a video game": "CNN"}), "which family produces new ones?"),
         ("choices = " + repr({**_TASKS, "sort photos of skin lesions into benign and malignant":
                               "RNN"}), "what extracts local features?"),
         ("choices = " + repr({**_TASKS, "forecast tomorrow's electricity demand from the last "
