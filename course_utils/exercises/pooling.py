@@ -1,10 +1,11 @@
-"""Lesson 02's exercises: pooling with loops, the pooled shape, max pooling by hand, which
-pooling for which job.
+"""Lesson 02's exercises: pooling with loops, a bug in a strided max pooling, the pooled
+shape, max pooling by hand, which pooling for which job.
 
 The judges of code run it on many seeded random cases, smallest first, against the course's
 reference, and name the smallest case that fails.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -209,6 +210,177 @@ pool2d = Exercise(
                "tensorflow.nn.max_pool2d", "tensorflow.nn.avg_pool2d",
                "numpy.lib.stride_tricks.sliding_window_view", "skimage.measure.block_reduce"),
     variants=(_pool(cell="(np.nanmax if mode == 'max' else np.nanmean)(window, axis=(1, 2))"),),
+)
+
+
+# ---------------------------------------------------------------- find the bug: a strided max pool
+
+_MAX_POOL = '''def max_pool(image, pool_size=2, stride=2):
+    """image: (H, W) -> the maximum of each pool_size x pool_size window, the window moving
+    `stride` cells at a time, 'valid' padding, as keras.layers.MaxPooling2D on one map.
+    Output shape: ((H - pool_size) // stride + 1, (W - pool_size) // stride + 1)."""
+    h_out = (image.shape[0] - pool_size) // stride + 1
+    w_out = (image.shape[1] - pool_size) // stride + 1
+    out = np.zeros((h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            out[i, j] = {cell}
+    return out'''
+BUGGY_MAX_POOL = _MAX_POOL.format(cell="image[i:i + pool_size, j:j + pool_size].max()")
+"""The code lesson 02 gives with a bug in it: the learner finds and fixes it."""
+
+
+def _max_pool_cases(seed: int = 23, count: int = 80) -> list[tuple[np.ndarray, int, int]]:
+    """(image, pool_size, stride): maps of 2x2 to 9x9, windows of 2 to 4 cells that fit,
+    strides 1 to 3; smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        height, width = (int(size) for size in rng.integers(2, 10, size=2))
+        pool_size = int(rng.integers(2, min(height, width, 4) + 1))
+        stride = int(rng.integers(1, 4))
+        cases.append((rng.integers(-9, 10, size=(height, width)).astype(float), pool_size,
+                      stride))
+    return sorted(cases, key=lambda case: (case[0].size, case[1], case[2]))
+
+
+def _max_pool_with(image: np.ndarray, pool_size: int, stride: int, row_step: int | None = None,
+                   col_step: int | None = None, size: int | None = None,
+                   reduce: Any = np.max) -> np.ndarray:
+    """Strided max pooling with switchable mistakes: the window starts at (i * row_step,
+    j * col_step) (both the stride when None), is ``size`` cells wide (the pool size when
+    None) and is reduced with ``reduce``. ValueError where a window comes out empty."""
+    row_step = stride if row_step is None else row_step
+    col_step = stride if col_step is None else col_step
+    size = pool_size if size is None else size
+    h_out, w_out = ((length - pool_size) // stride + 1 for length in image.shape)
+    out = np.zeros((h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = image[i * row_step:i * row_step + size, j * col_step:j * col_step + size]
+            if window.size == 0:
+                raise ValueError("an empty window")
+            out[i, j] = reduce(window)
+    return out
+
+
+# (the mistake: pool_size, stride -> keyword arguments of _max_pool_with; what it shows;
+# hint), tried in order
+_MAX_POOL_MISTAKES: tuple[tuple[Callable[[int, int], dict[str, Any]], str, str], ...] = (
+    (lambda pool_size, stride: {"row_step": 1, "col_step": 1},
+     "each window starts one cell after the previous one, whatever the stride: right for "
+     "stride 1 only",
+     "output cell (i, j) covers the window whose top-left corner is (i * stride, j * stride)"),
+    (lambda pool_size, stride: {"col_step": 1},
+     "the rows move by the stride but the columns one cell at a time",
+     "the column where window (i, j) starts is j * stride"),
+    (lambda pool_size, stride: {"row_step": 1},
+     "the columns move by the stride but the rows one cell at a time",
+     "the row where window (i, j) starts is i * stride"),
+    (lambda pool_size, stride: {"size": stride}, "each window is `stride` cells wide",
+     "the window is pool_size cells wide; the stride is only how far it moves"),
+    (lambda pool_size, stride: {"size": pool_size - 1},
+     "each window is one row and one column too small",
+     "a slice a:b stops before b: the window is image[top:top + pool_size, ...]"),
+    (lambda pool_size, stride: {"reduce": np.mean}, "those are the averages of the windows",
+     "max pooling keeps the largest value of each window"),
+)
+
+
+def _explains(got: np.ndarray, image: np.ndarray, pool_size: int, stride: int,
+              mistake: Callable[[int, int], dict[str, Any]]) -> bool:
+    """Does this mistake give ``got`` on this case?"""
+    try:
+        return matches(got, _max_pool_with(image, pool_size, stride,
+                                           **mistake(pool_size, stride)))
+    except ValueError:
+        return False
+
+
+def _judge_max_pool(max_pool: Any) -> str:
+    failures = []  # (case, got, image, pool_size, stride, expected), smallest first
+    for image, pool_size, stride in _max_pool_cases():
+        case = (f"for a {image.shape[0]}x{image.shape[1]} map, pool_size={pool_size} and "
+                f"stride={stride}")
+        got = attempt(max_pool, image.copy(), pool_size, stride, case=case)
+        expected = conv.pool2d(image[None, :, :, None], pool_size, stride)[0, :, :, 0]
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case} max_pool returned {got!r}, not an array",
+                        "return the pooled map, one number per window position") from None
+        if got.shape != expected.shape:
+            if failures:
+                break
+            raise wrong(f"{case} max_pool returned shape {got.shape}; expected "
+                        f"{expected.shape}",
+                        "(H - pool_size) // stride + 1 window positions down, and the same "
+                        "across: the docstring has the formula")
+        if not matches(got, expected):
+            failures.append((case, got, image, pool_size, stride, expected))
+        if len(failures) == 20:
+            break
+    if failures:
+        case, got, image, _, _, expected = failures[0]
+        where = (f"{case}, the map\n{image.astype(int)}\ngives\n{np.round(got, 3)}\n"
+                 f"expected\n{np.round(expected, 3)}")
+        for mistake, shows, hint in _MAX_POOL_MISTAKES:
+            if all(_explains(got, image, pool_size, stride, mistake)
+                   for _, got, image, pool_size, stride, _ in failures):
+                raise wrong(f"{where}\n{shows[:1].upper()}{shows[1:]}.", hint)
+        raise wrong(where, "out[i, j] is the maximum of the pool_size x pool_size window "
+                           "whose top-left corner is (i * stride, j * stride)")
+    return correct("Found: the window of output cell (i, j) starts at (i * stride, j * stride). "
+                   "The buggy loops slid it one cell at a time: the output had the right shape "
+                   "and was right for stride 1, so only a test with a larger stride shows it. "
+                   "Checked on 80 random maps, pool sizes and strides.")
+
+
+stride_bug = Exercise(
+    id="pooling.find_the_bug",
+    lesson="02",
+    title="Find the bug: a max pooling that runs without an error",
+    judge=_judge_max_pool,
+    hints=("Run it on np.arange(16.0).reshape(4, 4) with pool_size=2 and stride=2, then with "
+           "stride=1: which output is wrong, and which windows did it take?",
+           "Where should the window of output cell (1, 0) start when stride=2? Compare with "
+           "the slice in the loop."),
+    answer="max_pool",
+    kind="find the bug",
+    solution=_MAX_POOL.format(cell="image[i * stride:i * stride + pool_size,\n"
+                                   "                              j * stride:j * stride + "
+                                   "pool_size].max()"),
+    mistakes=(
+        (BUGGY_MAX_POOL, "right for stride 1 only"),
+        (_MAX_POOL.format(cell="image[i * stride:i * stride + pool_size, "
+                               "j:j + pool_size].max()"), "the columns one cell at a time"),
+        (_MAX_POOL.format(cell="image[i * stride:i * stride + stride, "
+                               "j * stride:j * stride + stride].max()"),
+         "the stride is only how far it moves"),
+        (_MAX_POOL.format(cell="image[i * stride:i * stride + pool_size, "
+                               "j * stride:j * stride + pool_size].mean()"), "averages"),
+        (_MAX_POOL.format(cell="image[i * stride:i * stride + pool_size - 1, "
+                               "j * stride:j * stride + pool_size - 1].max()"),
+         "a slice a:b stops before b"),
+        ("def max_pool(image, pool_size=2, stride=2):\n"
+         "    return conv.pool2d(image[None, :, :, None], pool_size, stride)[0, :, :, 0]",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=("course_utils.conv.pool2d", "keras.layers.MaxPooling2D", "keras.ops.max_pool",
+               "tensorflow.nn.max_pool2d", "numpy.lib.stride_tricks.sliding_window_view",
+               "skimage.measure.block_reduce"),
+    variants=(
+        "def max_pool(image, pool_size=2, stride=2):\n"
+        "    h_out = (image.shape[0] - pool_size) // stride + 1\n"
+        "    w_out = (image.shape[1] - pool_size) // stride + 1\n"
+        "    out = np.zeros((h_out, w_out))\n"
+        "    for i in range(h_out):\n"
+        "        for j in range(w_out):\n"
+        "            top, left = i * stride, j * stride\n"
+        "            out[i, j] = np.max(image[top:top + pool_size, left:left + pool_size])\n"
+        "    return out",
+    ),
 )
 
 
