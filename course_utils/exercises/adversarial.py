@@ -503,3 +503,103 @@ train_step = Exercise(
                       "                          tf.zeros_like(fake_logits), fake_logits)))")),
     ),
 )
+
+
+# ---------------------------------------------------------------- find the bug: a tape that saw too little
+
+_TAPE_BUG = '''def generator_move(generator, discriminator, generator_optimizer, z):
+    """G's move of the non-saturating game on noise z; returns G's loss."""
+{before}    with tf.GradientTape() as tape:
+        {inside}fake_logits = discriminator(fake_points, training=True)
+        g_loss = bce_logits({labels}(fake_logits), fake_logits)
+    g_gradients = tape.gradient(g_loss, {variables}.trainable_variables)
+    generator_optimizer.apply_gradients(zip(g_gradients, generator.trainable_variables))
+    return g_loss'''
+_MAKE_POINTS = "fake_points = generator(z, training=True)"
+_TAPE = {"before": "", "inside": _MAKE_POINTS + "\n        ", "labels": "tf.ones_like",
+         "variables": "generator"}
+
+
+def _tape(**changes: str) -> str:
+    return _TAPE_BUG.format(**{**_TAPE, **changes})
+
+
+BUGGY_GENERATOR_MOVE = _tape(before=f"    {_MAKE_POINTS}\n", inside="")
+"""What lesson 07 ships: it raises "No gradients provided for any variable"."""
+
+
+def _judge_generator_move(generator_move):
+    import keras
+    import tensorflow as tf
+
+    for case in _ROUND_CASES:
+        seed, real, rows, noise, hidden, _ = case
+        where = (f"For {rows} noise vectors of size {noise} and players with {hidden} hidden "
+                 "units")
+        generator, discriminator = _players(seed, noise, hidden)
+        start_g, start_d = generator.get_weights(), discriminator.get_weights()
+        z = _round_inputs(seed, real, rows, noise)[2]
+        loss = attempt(generator_move, generator, discriminator, keras.optimizers.SGD(_G_RATE),
+                       tf.constant(z), case=where,
+                       error_hint="a tape records only what runs inside its `with` block: if "
+                       "G makes its points before the tape starts, nothing links the loss to "
+                       "G's weights, and every gradient is None")
+        expected_g, _, expected = _played(case, generator_loss="non_saturating",
+                                          rates=(0.0, _G_RATE))
+        if not _same(discriminator.get_weights(), start_d):
+            raise wrong(f"{where}, D's weights changed", "G's move changes G's weights only")
+        got_g = generator.get_weights()
+        if _same(got_g, expected_g):
+            try:
+                got_loss = float(loss)
+            except (TypeError, ValueError):
+                raise wrong(f"{where}, generator_move returned {loss!r}",
+                            "return g_loss, as the last line does") from None
+            if not matches(got_loss, expected[1], rtol=1e-4, atol=1e-5):
+                raise wrong(f"{where}, the move returned {got_loss:.5f}; expected "
+                            f"{expected[1]:.5f}", "return g_loss, as the last line does")
+            continue
+        if _same(got_g, start_g):
+            raise wrong(f"{where}, G's weights did not change",
+                        "compute G's points inside the tape, then apply the gradient of g_loss "
+                        "with respect to generator.trainable_variables")
+        if _same(got_g, _played(case, generator_loss="label zero", rates=(0.0, _G_RATE))[0]):
+            raise wrong(f"{where}, G's step helps D: it makes D call its points generated",
+                        "keep the label 1 (tf.ones_like): the fix is where the points are made")
+        raise wrong(f"{where}, G's weights after the move differ from the expected ones",
+                    "change only where G makes its points: inside the tape")
+    return correct("The tape now sees G make its points, so the gradient flows from D's verdict "
+                   "back through D into G's weights. 'No gradients provided for any variable' "
+                   "almost always means this: the computation that uses the weights ran "
+                   "outside the tape.")
+
+
+tape_bug = Exercise(
+    id="adversarial.tape_bug",
+    lesson="07",
+    title="Find the bug: G's move that finds no gradient",
+    judge=_judge_generator_move,
+    hints=("Run it and read the error: for which variables are the gradients missing?",
+           "tape.gradient can only follow operations the tape recorded, and it records only "
+           "what runs inside the `with` block."),
+    answer="generator_move",
+    kind="find the bug",
+    solution=_tape(),
+    mistakes=(
+        (BUGGY_GENERATOR_MOVE, "only what runs inside"),
+        (_tape(labels="tf.zeros_like"), "helps D"),
+        (_tape(variables="discriminator"), "raised"),
+        (_tape(before="    fake_points = tf.stop_gradient(generator(z, training=True))\n",
+               inside=""), "only what runs inside"),
+        ("def generator_move(generator, discriminator, generator_optimizer, z):\n"
+         "    step = adversarial.make_train_step(generator, discriminator, generator_optimizer,\n"
+         "                                       generator_optimizer)\n"
+         "    return step(z, z, z)[1]", "course's version"),
+    ),
+    setup=_STEP_SETUP,
+    forbidden=("course_utils.adversarial.make_train_step",),
+    variants=(
+        # the points made again inside the tape, the line before it left in place
+        _tape(before=f"    {_MAKE_POINTS}\n"),
+    ),
+)

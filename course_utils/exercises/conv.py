@@ -731,3 +731,72 @@ horizontal_edges = Exercise(
     ),
 )
 
+
+
+# ---------------------------------------------------------------- predict a layer's output
+
+def _judge_channels(prediction: Any) -> str:
+    """Two 3x3 filters on a 128x128 colour photo, 'same' padding, stride 1, with bias."""
+    if not isinstance(prediction, dict) or set(prediction) != {"output_shape", "parameters"}:
+        raise wrong(f"got {prediction!r}", "keep the dict of the cell, with its two keys, "
+                    "and fill in both values")
+    shape, parameters = prediction["output_shape"], prediction["parameters"]
+    try:
+        shape = tuple(int(size) for size in shape)
+        parameters = int(parameters)
+    except (TypeError, ValueError):
+        raise wrong(f"output_shape={shape!r}, parameters={parameters!r}",
+                    "give the shape as a tuple of three numbers (rows, columns, channels) "
+                    "and the parameters as one whole number") from None
+    if shape != (128, 128, 2):
+        if shape == (126, 126, 2):
+            raise wrong("(126, 126, 2) is the size with 'valid' padding",
+                        "'same' padding adds zeros around the photo so that, with stride 1, "
+                        "the output keeps its rows and columns")
+        if shape[:2] == (128, 128) and shape[2] in (3, 6):
+            raise wrong(f"{shape[2]} output channels: each filter sees all three input "
+                        "channels at once and gives one map",
+                        "the output has one channel per filter")
+        if len(shape) == 4:
+            raise wrong(f"{shape} has four numbers: that is the kernel's layout or a batch's",
+                        "the output of one photo is (rows, columns, channels)")
+        raise wrong(f"output_shape={shape} is not what the layer gives",
+                    "'same' padding keeps 128 x 128; the channels come from the filters")
+    if parameters != 56:
+        if parameters == 54:
+            raise wrong("54 counts the weights; the biases are parameters too",
+                        "one bias per filter")
+        if parameters in (18, 20):
+            raise wrong(f"{parameters} counts each filter as 3 x 3 weights: a filter for a "
+                        "colour photo also spans the 3 channels", "3 x 3 x 3 weights per filter")
+        if parameters in (27, 28):
+            raise wrong(f"{parameters} is one filter's worth; the layer has two",
+                        "two filters of 3 x 3 x 3 weights, plus a bias each")
+        raise wrong(f"parameters={parameters} is not the layer's count",
+                    "count the weights of each filter (rows x columns x input channels), "
+                    "then one bias per filter")
+    return correct("(128, 128, 2) and 3 x 3 x 3 x 2 + 2 = 56. The size of the photo does not "
+                   "change the count: the same weights slide over every position.")
+
+
+predict_channels = Exercise(
+    id="conv.predict_channels",
+    lesson="01",
+    title="Predict the output shape and the parameters of a colour layer",
+    judge=_judge_channels,
+    hints=("'same' padding with stride 1 keeps the rows and columns; every filter gives one "
+           "output map.",
+           "Each filter has a weight for every row, column and input channel of its window, "
+           "and one bias."),
+    answer="prediction",
+    kind="predict",
+    solution='prediction = {"output_shape": (128, 128, 2), "parameters": 56}',
+    mistakes=(
+        ('prediction = {"output_shape": (126, 126, 2), "parameters": 56}', "'valid'"),
+        ('prediction = {"output_shape": (128, 128, 3), "parameters": 56}', "one map"),
+        ('prediction = {"output_shape": (128, 128, 2), "parameters": 54}', "biases"),
+        ('prediction = {"output_shape": (128, 128, 2), "parameters": 20}', "spans the 3"),
+        ('prediction = {"output_shape": (128, 128, 2), "parameters": 28}', "the layer has two"),
+    ),
+    variants=('prediction = {"output_shape": [128, 128, 2], "parameters": 56.0}',),
+)

@@ -55,14 +55,14 @@ def _judge_labels(labels):
 loss_labels = Exercise(
     id="gan_digits.loss_labels",
     lesson="08",
-    title="Pick the label of each loss term",
+    title="Predict the label of each loss term",
     judge=_judge_labels,
     hints=("Ask, for each term, what the network being updated wants the discriminator "
            "to say about those images: 1 means real, 0 means fake.",
            "The generator's images appear in two terms with opposite wishes: the "
            "discriminator wants to catch them, the generator wants them to pass."),
     answer="labels",
-    kind="choose",
+    kind="predict",
     solution=('labels = {"discriminator_on_real": 1.0, "discriminator_on_fake": 0.0,\n'
               '          "generator_on_fake": 1.0}'),
     mistakes=(
@@ -152,15 +152,24 @@ def _judge_covered(classes_covered):
                    "of distinct labels says.")
 
 
+BUGGY_CLASSES_COVERED = ("def classes_covered(histogram):\n"
+                         '    """exp(H), H the entropy of the shares of the classes: the number '
+                         'of\n    equally likely classes the histogram amounts to."""\n'
+                         "    shares = histogram / histogram.sum()\n"
+                         "    return float(np.exp(-np.sum(shares * np.log(shares))))")
+"""What lesson 08 ships: right while every class appears, nan for a collapsed generator."""
+
 classes_covered = Exercise(
     id="gan_digits.classes_covered",
     lesson="08",
-    title="Detect mode collapse: how many classes does a grid cover?",
+    title="Find the bug: a collapse detector that fails on collapse",
     judge=_judge_covered,
-    hints=("Turn the counts into shares that sum to 1, then measure how spread out they "
-           "are with the entropy.",
-           "H = -sum(p * log(p)) over the classes with p > 0; the answer is exp(H)."),
+    hints=("Try it on np.array([300, 300, 400, 0, 0, 0, 0, 0, 0, 0]): what does each empty "
+           "class add to the sum?",
+           "A class that never appears contributes nothing to the entropy: 0 * log 0 counts "
+           "as 0, but numpy computes it as nan."),
     answer="classes_covered",
+    kind="find the bug",
     solution=("def classes_covered(histogram):\n"
               "    shares = histogram[histogram > 0] / histogram.sum()\n"
               "    return float(np.exp(-np.sum(shares * np.log(shares))))"),
@@ -170,9 +179,7 @@ classes_covered = Exercise(
         ("def classes_covered(histogram):\n"
          "    shares = histogram[histogram > 0] / histogram.sum()\n"
          "    return -np.sum(shares * np.log(shares))", "exp(entropy)"),
-        ("def classes_covered(histogram):\n"
-         "    shares = histogram / histogram.sum()\n"
-         "    return np.exp(-np.sum(shares * np.log(shares)))", "0 * log(0) = nan"),
+        (BUGGY_CLASSES_COVERED, "0 * log(0) = nan"),
         ("def classes_covered(histogram):\n"
          "    shares = histogram[histogram > 0] / histogram.sum()\n"
          "    return np.exp(-np.sum(shares * np.log2(shares)))", "2 ** H"),
