@@ -1,5 +1,5 @@
-"""Lesson 04's exercises: the forward pass over a sequence, one recurrence step, the hidden
-state's shape, gradients over time."""
+"""Lesson 04's exercises: the forward pass over a sequence, a bug in a forward pass, one
+recurrence step, the hidden state's shape, gradients over time."""
 
 from collections.abc import Callable
 from typing import Any
@@ -76,17 +76,19 @@ _FORWARD_MISTAKES: tuple[tuple[Callable[..., bool], str], ...] = (
 )
 
 
-def _judge_forward(rnn_forward: Any) -> str:
+def _judge_states_against_reference(function: Any, name: str) -> None:
+    """Run a forward pass on 60 random batches; raise wrong(...) naming the smallest failing
+    case and the mistake that explains every failing case."""
     failures = []
     for x, W, U, b in _forward_cases():
         case = (f"for {x.shape[0]} sequence(s) of {x.shape[1]} step(s) with {x.shape[2]} "
                 f"feature(s) and {U.shape[0]} units")
-        got = attempt(rnn_forward, x.copy(), W.copy(), U.copy(), b.copy(), case=case)
+        got = attempt(function, x.copy(), W.copy(), U.copy(), b.copy(), case=case)
         expected = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
-            raise wrong(f"{case} rnn_forward returned {got!r}, not an array",
+            raise wrong(f"{case} {name} returned {got!r}, not an array",
                         "return every hidden state, stacked: shape (N, T, H)") from None
         if got.shape != expected.shape and not failures:
             n, steps, units = expected.shape
@@ -96,24 +98,29 @@ def _judge_forward(rnn_forward: Any) -> str:
                 hint = "time is the second axis: np.stack(states, axis=1)"
             else:
                 hint = "one hidden state of H units per sequence and per step: (N, T, H)"
-            raise wrong(f"{case} your output has shape {got.shape}; expected {expected.shape}",
-                        hint)
+            raise wrong(f"{case}, the output of {name} has shape {got.shape}; expected "
+                        f"{expected.shape}", hint)
         if not matches(got, expected, atol=1e-6):
             failures.append((case, got, (x, W, U, b)))
         if len(failures) == 20:
             break
     if not failures:
-        return correct("One loop over time, one line inside, the same W, U and b at every step: "
-                       "your forward pass equals the course's (and Keras' SimpleRNN) on 60 "
-                       "random batches.")
+        return
     case, got, arguments = failures[0]
     expected = recurrent.simple_rnn(*arguments, return_sequences=True)
-    where = (f"{case} your states differ; for the first sequence they are\n"
+    where = (f"{case}, the states of {name} differ; for the first sequence they are\n"
              f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
     for test, hint in _FORWARD_MISTAKES:
         if all(test(got, *arguments) for _, got, arguments in failures):
             raise wrong(where, hint)
     raise wrong(where, "h = tanh(x[:, t] @ W + h @ U + b), starting from zeros")
+
+
+def _judge_forward(rnn_forward: Any) -> str:
+    _judge_states_against_reference(rnn_forward, "rnn_forward")
+    return correct("One loop over time, one line inside, the same W, U and b at every step: "
+                   "your forward pass equals the course's (and Keras' SimpleRNN) on 60 "
+                   "random batches.")
 
 
 forward = Exercise(
@@ -151,6 +158,73 @@ forward = Exercise(
         "        states[:, t] = h\n"
         "    return states",
     ),
+)
+
+
+# ---------------------------------------------------------------- find the bug: a forward pass
+
+_STATES = '''def rnn_states(x, W, U, b):
+    """x: (N, T, D), W: (D, H), U: (H, H), b: (H,) -> every hidden state, (N, T, H).
+
+    h_t = tanh(x_t W + h_(t-1) U + b), starting from h_0 = 0, as keras.layers.SimpleRNN.
+    """
+    batch_size, steps, _ = x.shape
+    {start}
+    states = []
+    for t in range(steps):
+        h = {step}
+        states.append(h)
+    return np.stack(states, axis=1)'''
+_STATES_FIXED = {"start": "h = np.zeros((batch_size, U.shape[0]))  # h_0",
+                 "step": "np.tanh(x[:, t] @ W + h @ U + b)"}
+
+
+def _states(**changes: str) -> str:
+    return _STATES.format(**{**_STATES_FIXED, **changes})
+
+
+BUGGY_RNN_STATES = _states(start="h_0 = np.zeros((batch_size, U.shape[0]))",
+                           step="np.tanh(x[:, t] @ W + h_0 @ U + b)")
+"""The code lesson 04 gives with a bug in it: the learner finds and fixes it."""
+
+
+def _judge_states(rnn_states: Any) -> str:
+    _judge_states_against_reference(rnn_states, "rnn_states")
+    return correct("Found: each step must read the state the previous step made, so h is "
+                   "carried through the loop, h_t from h_(t-1). The buggy version fed h_0 "
+                   "to every step: right at the first step, with no memory after it, so a "
+                   "test on one-step sequences could never catch it. Checked on 60 random "
+                   "batches of 1 to 8 steps.")
+
+
+states_bug = Exercise(
+    id="recurrence.find_the_bug",
+    lesson="04",
+    title="Find the bug: a forward pass that runs without an error",
+    judge=_judge_states,
+    hints=("Run it on one sequence of 3 steps and compare with rnn_forward: which steps are "
+           "right?",
+           "Which hidden state does step t read? Follow the name h_0 through the loop."),
+    answer="rnn_states",
+    kind="find the bug",
+    solution=_states(),
+    mistakes=(
+        (BUGGY_RNN_STATES, "each step starts again from zeros"),
+        (_states(start="h_0 = np.zeros((batch_size, U.shape[0]))",
+                 step="np.tanh(x[:, t] @ W + h @ U + b)"), "Your code raised"),
+        (_states(step="np.tanh(x[:, t] @ W + h @ U.T + b)"), "transposed"),
+        (_states(step="x[:, t] @ W + h @ U + b"), "no activation"),
+        ("def rnn_states(x, W, U, b):\n"
+         "    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import recurrent",
+    forbidden=("course_utils.recurrent.simple_rnn", "course_utils.recurrent.rnn_step",
+               "course_utils.recurrent.bptt", "keras.layers.SimpleRNN",
+               "keras.layers.SimpleRNNCell", "keras.layers.RNN"),
+    variants=(_states(start="h_0 = np.zeros((batch_size, U.shape[0]))\n    h = h_0"),
+              _states(start="h_0 = np.zeros((batch_size, U.shape[0]))",
+                      step="np.tanh(x[:, t] @ W + (states[-1] if states else h_0) @ U + b)")),
 )
 
 
