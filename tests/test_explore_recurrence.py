@@ -81,3 +81,30 @@ def test_explorer_explains_bad_settings():
         recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=0.7)
     with pytest.raises(ValueError, match="T >= 2"):
         recurrence.RecurrenceExplorer(np.zeros((1, 1)), *_weights())
+
+
+def test_the_explorer_runs_on_a_forward_pass_given_to_it():
+    """Lesson 04 hands the explorer the learner's forward pass once it passes its check."""
+    W, U, b = _weights()
+    calls = []
+
+    def loops(x, W, U, b):  # the recurrence as a learner writes it, one step at a time
+        calls.append(x.shape)
+        h = np.zeros((x.shape[0], U.shape[0]))
+        states = []
+        for t in range(x.shape[1]):
+            h = np.tanh(x[:, t] @ W + h @ U + b)
+            states.append(h)
+        return np.stack(states, axis=1)
+
+    view = recurrence.RecurrenceExplorer(_pulse(), W, U, b, forward=loops)
+    reference = recurrence.RecurrenceExplorer(_pulse(), W, U, b)
+    assert len(calls) == len(recurrence.RADII) and calls[0] == (1, 12, 1)
+    for radius in recurrence.RADII:
+        np.testing.assert_allclose(view.runs[radius]["states"], reference.runs[radius]["states"])
+
+
+def test_a_forward_pass_with_the_wrong_shape_is_named():
+    W, U, b = _weights()
+    with pytest.raises(ValueError, match="every hidden state"):
+        recurrence.unroll(_pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)

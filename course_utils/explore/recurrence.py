@@ -8,6 +8,8 @@ updates the figure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from matplotlib import ticker
 from matplotlib.figure import Figure
@@ -22,11 +24,19 @@ RADII = (0.5, 0.8, 1.0, 1.2, 1.5, 2.0)
 _MEMORY_RANGE = (1e-12, 1e4)
 
 
+def _course_forward(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+
+
 def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
-           readout: np.ndarray) -> dict[str, np.ndarray]:
+           readout: np.ndarray, forward: Callable[..., np.ndarray] | None = None
+           ) -> dict[str, np.ndarray]:
     """Run one sequence through the recurrence and record what the explorer shows.
 
     x: (T, D) one sequence; W: (D, H); U: (H, H); b: (H,); readout: (H,) output weights.
+    forward: the forward pass to run, ``forward(x, W, U, b)`` on a batch (N, T, D) returning
+    every hidden state (N, T, H): lesson 04's own once it passes its check; the course's
+    ``recurrent.simple_rnn`` if None.
     Returns ``states`` (T, H), ``outputs`` (T,) = states @ readout, and ``memory`` (T,):
     the size of dh_t/dx_0, how much the hidden state at step t still depends on the first
     input (the Jacobian's Frobenius norm).
@@ -35,7 +45,12 @@ def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     if x.ndim != 2:
         raise ValueError(f"x must be one sequence of shape (T, D), got shape {x.shape}")
     readout = np.asarray(readout, dtype=np.float64)
-    states = recurrent.simple_rnn(x[None], W, U, b, return_sequences=True)[0]
+    states = np.asarray((forward or _course_forward)(x[None], W, U, b), dtype=np.float64)
+    expected = (1, len(x), np.shape(U)[0])
+    if states.shape != expected:
+        raise ValueError(f"the forward pass returned shape {states.shape} for one sequence of "
+                         f"{len(x)} steps; expected {expected}, every hidden state")
+    states = states[0]
     if readout.shape != (states.shape[1],):
         raise ValueError(f"readout must have shape ({states.shape[1]},), got {readout.shape}")
     U = np.asarray(U, dtype=np.float64)
@@ -53,14 +68,16 @@ class RecurrenceExplorer(Explorer):
 
     x: (T, D) the input sequence (the first feature is drawn); W: (D, H), U: (H, H), b: (H,)
     the layer's weights as ``SimpleRNN.get_weights()`` returns them; U is rescaled to each of
-    ``radii``. readout: (H,) output weights, the mean of the units if None.
+    ``radii``. readout: (H,) output weights, the mean of the units if None. forward: the
+    forward pass that computes the states, as for ``unroll`` (the learner's, once it passes).
     """
 
     name = "recurrence"
 
     def __init__(self, x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
                  readout: np.ndarray | None = None, radii: tuple[float, ...] = RADII,
-                 radius: float = 1.0, step: int | None = None):
+                 radius: float = 1.0, step: int | None = None,
+                 forward: Callable[..., np.ndarray] | None = None):
         import ipywidgets
 
         super().__init__()
@@ -76,7 +93,8 @@ class RecurrenceExplorer(Explorer):
         if radius not in radii:
             raise ValueError(f"radius must be one of {radii}, got {radius!r}")
         self.x = x
-        self.runs = {value: unroll(x, W, recurrent.with_spectral_radius(U, value), b, readout)
+        self.runs = {value: unroll(x, W, recurrent.with_spectral_radius(U, value), b, readout,
+                                   forward)
                      for value in radii}
         steps = len(x)
         step = steps - 1 if step is None else step
