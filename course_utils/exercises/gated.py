@@ -1,4 +1,5 @@
-"""Lesson 06's exercises: one LSTM step and one GRU step, LSTM parameters, picking a layer.
+"""Lesson 06's exercises: one LSTM step, a bug in an LSTM step, one GRU step, LSTM and GRU
+parameters, picking a layer.
 
 The two steps are written in scaffolds; their judges run them on many seeded random batches,
 sizes and weights, smallest first, against the course's reference, and name the smallest case
@@ -101,17 +102,19 @@ _LSTM_MISTAKES = (
 )
 
 
-def _judge_lstm_step(lstm_step):
+def _judge_lstm(function, name):
+    """Run an LSTM step on 60 random cases; raise wrong(...) on the smallest failing case,
+    naming the mistake that gives its output."""
     for x_t, h, c, kernel, recurrent_kernel, bias in _lstm_cases():
         batch, features = x_t.shape
         units = h.shape[1]
         case = f"for a batch of {batch}, {features} feature(s) and {units} unit(s)"
         arguments = (x_t, h, c, kernel, recurrent_kernel, bias)
-        result = attempt(lstm_step, *(item.copy() for item in arguments), case=case,
+        result = attempt(function, *(item.copy() for item in arguments), case=case,
                          error_hint="z has shape (N, 4H); np.split(z, 4, axis=1) cuts it into "
                                     "four (N, H) blocks")
         if not isinstance(result, tuple) or len(result) != 2:
-            raise wrong(f"{case} lstm_step returned {type(result).__name__}, not a pair",
+            raise wrong(f"{case} {name} returned {type(result).__name__}, not a pair",
                         "end with `return h_new, c_new`")
         h_got, c_got = (np.asarray(item, dtype=float) for item in result)
         h_expected, c_expected, _ = gated.lstm_step(*arguments)
@@ -124,8 +127,8 @@ def _judge_lstm_step(lstm_step):
             raise wrong(f"{case} h_new has shape {h_got.shape} and c_new {c_got.shape}; "
                         f"expected {h_expected.shape} each",
                         "each gate is (N, H): split z into four blocks along axis 1")
-        where = (f"{case} your step differs: h_new[0] is {np.round(h_got[0], 3).tolist()} "
-                 f"and c_new[0] {np.round(c_got[0], 3).tolist()}; expected "
+        where = (f"{case}, {name} gives h_new[0] = {np.round(h_got[0], 3).tolist()} "
+                 f"and c_new[0] = {np.round(c_got[0], 3).tolist()}; expected "
                  f"{np.round(h_expected[0], 3).tolist()} and "
                  f"{np.round(c_expected[0], 3).tolist()}")
         for changes, hint in _LSTM_MISTAKES:
@@ -137,6 +140,10 @@ def _judge_lstm_step(lstm_step):
                         "tanh(z_c): forget some of the old state, write some of the candidate")
         raise wrong(where, "z = x_t @ kernel + h @ recurrent_kernel + bias; the gates are "
                            "sigmoids, the candidate a tanh")
+
+
+def _judge_lstm_step(lstm_step):
+    _judge_lstm(lstm_step, "lstm_step")
     return correct("Your step equals the course's on 60 random batches and sizes: the four "
                    "gates in Keras' order, the cell state only scaled and added to, and "
                    "h_new = o * tanh(c_new).")
@@ -174,6 +181,65 @@ lstm_step = Exercise(
                           "1 / (1 + np.exp(-z_o)))"),
               _lstm(z="np.dot(x_t, kernel) + np.dot(h, recurrent_kernel) + bias",
                     c_new="c * f + np.tanh(z_c) * i")),
+)
+
+# ---------------------------------------------------------------- find the bug: an LSTM step
+
+_CELL = '''def lstm_cell(x_t, h, c, kernel, recurrent_kernel, bias):
+    """One LSTM step in Keras' weight layout. x_t: (N, D); h, c: (N, H); kernel: (D, 4H),
+    recurrent_kernel: (H, 4H), bias: (4H,), the gates side by side in the order input,
+    forget, candidate, output. Returns (h_new, c_new), each (N, H)."""
+    z = x_t @ kernel + h @ recurrent_kernel + bias  # (N, 4H)
+    {blocks} = np.split(z, 4, axis=1)  # (N, H) each
+    c_new = {c_new}
+    h_new = {h_new}
+    return h_new, c_new'''
+_CELL_FIXED = {"blocks": "write, forget, candidate, show",
+               "c_new": "sigmoid(forget) * c + sigmoid(write) * np.tanh(candidate)",
+               "h_new": "sigmoid(show) * np.tanh(c_new)"}
+
+
+def _cell(**changes: str) -> str:
+    return _CELL.format(**{**_CELL_FIXED, **changes})
+
+
+BUGGY_LSTM_CELL = _cell(blocks="forget, write, candidate, show")
+"""The code lesson 06 gives with a bug in it: the learner finds and fixes it."""
+
+
+def _judge_cell(lstm_cell):
+    _judge_lstm(lstm_cell, "lstm_cell")
+    return correct("Found: Keras' four blocks come in the order input, forget, candidate, "
+                   "output, and the buggy version read the first as the forget gate. Nothing "
+                   "crashed and every gate stayed between 0 and 1, so only a comparison with a "
+                   "reference shows such a swap; trained from scratch, the swapped cell is "
+                   "still an LSTM, but its weights no longer load into Keras' layer.")
+
+
+gate_bug = Exercise(
+    id="gated.find_the_bug",
+    lesson="06",
+    title="Find the bug: an LSTM step that runs without an error",
+    judge=_judge_cell,
+    hints=("The docstring gives the order of the four blocks. Read the line that names them.",
+           "Which block does Keras put first, and which name does the cell give it?"),
+    answer="lstm_cell",
+    kind="find the bug",
+    solution=_cell(),
+    mistakes=(
+        (BUGGY_LSTM_CELL, "input and forget gates are swapped"),
+        (_cell(blocks="write, forget, show, candidate"), "candidate and output blocks"),
+        (_cell(h_new="sigmoid(show) * c_new"), "tanh of the cell state"),
+        (_cell(h_new="sigmoid(show) * np.tanh(c)"), "NEW cell state"),
+        ("def lstm_cell(x_t, h, c, kernel, recurrent_kernel, bias):\n"
+         "    h_new, c_new, _ = gated.lstm_step(x_t, h, c, kernel, recurrent_kernel, bias)\n"
+         "    return h_new, c_new", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import gated\n" + _SIGMOID,
+    forbidden=("course_utils.gated.lstm_step", "course_utils.gated.lstm",
+               "keras.layers.LSTMCell", "keras.layers.LSTM"),
+    variants=(_cell(blocks="forget, write, candidate, show",
+                    c_new="sigmoid(write) * c + sigmoid(forget) * np.tanh(candidate)"),),
 )
 
 # ---------------------------------------------------------------- one GRU step (scaffold)
@@ -367,7 +433,7 @@ def _judge_lstm_parameters(lstm_parameters):
         raise wrong(what, "add up, for each of the four gates, W (input_dim x units), "
                     "U (units x units) and b (units)")
     return correct("4 x units x (input_dim + units + 1): four SimpleRNNs' worth of weights. "
-                   "Compare with model.count_params() in the cell above.")
+                   "Keras counts them a few cells below.")
 
 
 lstm_parameters = Exercise(
@@ -398,6 +464,78 @@ lstm_parameters = Exercise(
     forbidden=("course_utils.gated.lstm_parameter_count",
                "course_utils.gated.simple_rnn_parameter_count", "keras.layers.LSTM",
                "keras.layers.LSTMCell"),
+)
+
+
+# ---------------------------------------------------------------- predict: a GRU's parameters
+
+_GRU_INPUT_DIM, _GRU_UNITS = 2, 32
+"""The layer of the adding problem in lesson 06: keras.layers.GRU(32) reading 2 features."""
+
+
+def _judge_gru_parameters(predicted):
+    if isinstance(predicted, bool) or not isinstance(predicted, int | float | np.integer
+                                                     | np.floating):
+        raise wrong(f"expected one number, got {predicted!r}",
+                    "write the count as a whole number, e.g. predicted_parameters = 1000")
+    d, h = _GRU_INPUT_DIM, _GRU_UNITS
+    simple = h * d + h * h + h
+    expected = gated.gru_parameter_count(d, h)
+    if predicted == expected:
+        return correct(f"3 gates x ({h} x {d} input weights + {h} x {h} recurrent weights + "
+                       f"2 x {h} biases) = {expected:,}. Keras 3's GRU carries a second bias "
+                       f"row (reset_after=True), which the textbook count, 3 x {simple:,} = "
+                       f"{3 * simple:,}, misses. Run the next cell: Keras counts it.")
+    said = f"you predicted {predicted:,}"
+    if not float(predicted).is_integer():
+        raise wrong(f"{said}: a count of weights is a whole number",
+                    "add up the sizes of the GRU's weight arrays")
+    known = {
+        3 * simple: (f"{said}: three SimpleRNN-sized gates, {expected - 3 * simple} short",
+                     "Keras 3's GRU has two bias rows (reset_after=True): its bias has shape "
+                     "(2, 3H), as printed for the GRU layer above"),
+        4 * simple: (f"{said}: that is an LSTM's count, four gates",
+                     "a GRU has three gates: update, reset and candidate"),
+        simple: (f"{said}: that is one SimpleRNN's count",
+                 "each of the GRU's three gates has SimpleRNN-sized weights"),
+        3 * (h * d + h * h): (f"{said}: that leaves out every bias",
+                              "each gate adds a bias per unit, and Keras 3's GRU has two bias "
+                              "rows"),
+        3 * (h * d + 2 * h): (f"{said}: that leaves out the recurrent weights",
+                              "each gate also reads the previous state through weights of "
+                              "shape (units, units)"),
+    }
+    if int(predicted) in known:
+        raise wrong(*known[int(predicted)])
+    raise wrong(f"{said}, which is not the count",
+                "for each of the three gates: input weights (input_dim x units), recurrent "
+                "weights (units x units) and Keras 3's two biases (units each)")
+
+
+gru_parameters = Exercise(
+    id="gated.gru_parameters",
+    lesson="06",
+    title="Predict the parameters of a GRU layer",
+    judge=_judge_gru_parameters,
+    hints=("Count the weight arrays of the GRU step above: kernel, recurrent_kernel and bias, "
+           "for 2 features and 32 units.",
+           "kernel is (input_dim, 3 x units), recurrent_kernel (units, 3 x units); look at "
+           "the shape of the bias printed for the GRU layer above."),
+    answer="predicted_parameters",
+    kind="predict",
+    solution="predicted_parameters = 3 * (32 * 2 + 32 * 32 + 2 * 32)",
+    mistakes=(
+        ("predicted_parameters = 3 * (32 * 2 + 32 * 32 + 32)", "two bias rows"),
+        ("predicted_parameters = 4 * (32 * 2 + 32 * 32 + 32)", "an LSTM's count"),
+        ("predicted_parameters = 32 * 2 + 32 * 32 + 32", "one SimpleRNN's count"),
+        ("predicted_parameters = 3 * (32 * 2 + 32 * 32)", "leaves out every bias"),
+        ("predicted_parameters = 3 * (32 * 2 + 2 * 32)", "recurrent weights"),
+        ("predicted_parameters = 3000", "not the count"),
+        ("predicted_parameters = 3456.5", "whole number"),
+        ("predicted_parameters = '3456'", "one number"),
+    ),
+    setup="",
+    variants=("predicted_parameters = 3456", "predicted_parameters = 3456.0"),
 )
 
 
