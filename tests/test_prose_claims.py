@@ -179,6 +179,14 @@ def test_05_takeaways_match_the_published_errors():
     assert max(cells) / min(cells) < 1.25
 
 
+def test_05_trend_is_the_growth_the_lesson_prints():
+    _says("05", "(about +1.3 ppm a year on average, faster later)")
+    _, ppm = data.load_co2("monthly")
+    yearly_growth = ppm[12:] - ppm[:-12]
+    assert round(float(yearly_growth.mean()), 1) == 1.3
+    assert yearly_growth[:120].mean() < yearly_growth[-120:].mean()
+
+
 # Lesson 09 ---------------------------------------------------------------------------------
 
 def test_09_image_models_have_the_sizes_the_prose_gives():
@@ -231,3 +239,4 @@ def test_09_quiz_does_not_reward_what_the_lesson_measured_against():
     assert gan_tasks and not any("training" in task or "extra" in task for task in gan_tasks), \
         "the quiz rewards GAN samples as extra training data, which lesson 09 measured"
     assert _published("augment.gan_accuracy") <= _published("augment.baseline_accuracy")
+
