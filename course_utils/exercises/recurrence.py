@@ -552,7 +552,7 @@ def _judge_gradient(prediction):
         return correct("Going back one step multiplies the gradient by U (and by tanh's slope, "
                        "at most 1): with radius 0.5 it shrinks about 0.5**k after k steps; "
                        "with 1.5 it can grow about 1.5**k, until tanh saturates and slows it. "
-                       "The measurement below shows both.")
+                       "The explorer and the measurement below show both.")
     if said == {0.5: "explode", 1.5: "vanish"}:
         raise wrong("you swapped the two cases",
                     "each step back multiplies by about the radius: what does 0.5**20 give, "
@@ -577,7 +577,8 @@ gradient = Exercise(
     lesson="04",
     title="Predict the gradient for radius 0.5 and 1.5",
     judge=_judge_gradient,
-    hints=("Backpropagation through time multiplies by U once per step going back.",
+    hints=("Each step multiplies the previous state by U, so going back from the end the "
+           "gradient is multiplied by U (transposed) once per step.",
            "Think of the scalar case: what do 0.5**30 and 1.5**30 look like?"),
     answer="prediction",
     kind="predict",
