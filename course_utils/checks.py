@@ -315,7 +315,7 @@ def attempt(function: Callable[..., Any], *args: Any, case: str = "", error_hint
     except NotImplementedError as error:
         raise _NotAttempted() from error
     except Exception as error:
-        if "ellipsis" in str(error):  # a scaffold with a `...` region still to fill in
+        if "ellipsis" in str(error).lower():  # a scaffold with a `...` region still to fill
             raise _NotAttempted(_unfinished_line(error)) from None
         raise _LearnerError((f"{case[:1].upper()}{case[1:]}: " if case else "")
                             + _describe_learner_error(error), error_hint) from None

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["conv2d", "pool2d", "conv_output_size", "same_padding", "receptive_field"]
+__all__ = ["conv2d", "conv2d_transpose", "pool2d", "conv_output_size", "same_padding",
+           "receptive_field"]
 
 _PADDINGS = ("valid", "same")
 _MODES = ("max", "average")
@@ -141,6 +142,44 @@ def conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
                              f"output channel, got {bias.shape}")
         out = out + bias
     return out
+
+
+def conv2d_transpose(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
+                     stride: int | Sequence[int] = 1, padding: str = "valid") -> np.ndarray:
+    """Transposed convolution, as ``keras.layers.Conv2DTranspose``. Lesson 08.
+
+    x: (N, H, W, C_in); kernel: (kh, kw, C_out, C_in), the layout of Conv2DTranspose's kernel
+    (input and output channels the other way round from Conv2D's); bias: (C_out,) or None.
+    Every input cell stamps the kernel, scaled by its value, into the output at
+    (i * stride, j * stride), and overlapping stamps add up: the output grows to
+    (H - 1) * stride + max(kh, stride) rows with 'valid' padding. 'same' crops it to
+    H * stride rows, max(kh - stride, 0) fewer, the smaller half at the top (as Keras). It is the transpose of
+    ``conv2d`` with the same kernel: what conv2d's gradient does with respect to its input.
+    """
+    x = _check_images(x, "conv2d_transpose")
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4 or kernel.shape[3] != x.shape[3]:
+        raise ValueError(f"conv2d_transpose: kernel must have shape (kh, kw, C_out, C_in) with "
+                         f"C_in = {x.shape[3]}, the last axis of x; got shape {kernel.shape}")
+    (sh, sw), padding = _pair(stride, "stride"), _check_padding(padding)
+    kh, kw, c_out, _ = kernel.shape
+    n, h, w, _ = x.shape
+    # a kernel smaller than the stride leaves gaps of zeros, also after the last stamp
+    full = np.zeros((n, (h - 1) * sh + max(kh, sh), (w - 1) * sw + max(kw, sw), c_out),
+                    dtype=np.result_type(x, kernel))
+    for a in range(kh):  # one matrix product per kernel offset, as in conv2d
+        for b in range(kw):
+            full[:, a:a + (h - 1) * sh + 1:sh, b:b + (w - 1) * sw + 1:sw] += x @ kernel[a, b].T
+    if padding == "same":
+        top, left = max(kh - sh, 0) // 2, max(kw - sw, 0) // 2
+        full = full[:, top:top + h * sh, left:left + w * sw]
+    if bias is not None:
+        bias = np.asarray(bias)
+        if bias.shape != (c_out,):
+            raise ValueError(f"conv2d_transpose: bias must have shape ({c_out},), one value per "
+                             f"output channel, got {bias.shape}")
+        full = full + bias
+    return full
 
 
 def pool2d(x: np.ndarray, pool_size: int | Sequence[int] = 2,

@@ -153,3 +153,53 @@ def test_bad_input_says_what_to_do(call, words):
 def test_errors_show_expected_and_actual_shapes():
     with pytest.raises(ValueError, match=r"\(N, H, W, C\).*got shape \(5, 5\)"):
         conv.conv2d(np.zeros((5, 5)), np.zeros((3, 3, 1, 1)))
+
+
+@st.composite
+def transpose_cases(draw):
+    height, width = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    kernel_size = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))  # smaller than the stride too
+    strides = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    channels_in, channels_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return height, width, kernel_size, strides, padding, channels_in, channels_out, \
+        draw(st.integers(0, 2**16))
+
+
+@SETTINGS
+@given(transpose_cases())
+def test_conv2d_transpose_equals_keras_conv2d_transpose(case):
+    height, width, kernel_size, strides, padding, channels_in, channels_out, seed = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(2, height, width, channels_in)).astype(np.float32)
+    layer = keras.layers.Conv2DTranspose(channels_out, kernel_size, strides=strides,
+                                         padding=padding)
+    layer.build(x.shape)
+    kernel = rng.normal(size=kernel_size + (channels_out, channels_in)).astype(np.float32)
+    bias = rng.normal(size=channels_out).astype(np.float32)
+    layer.set_weights([kernel, bias])
+    expected = np.asarray(layer(x))
+    got = conv.conv2d_transpose(x, kernel, bias, stride=strides, padding=padding)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_conv2d_transpose_is_the_transpose_of_conv2d(stride):
+    """<conv2d(u), v> = <u, conv2d_transpose(v)> with the same kernel: C and its transpose."""
+    rng = np.random.default_rng(stride)
+    out = 4
+    size = (out - 1) * stride + 3  # the windows fit exactly, as 'valid' needs
+    u = rng.normal(size=(2, size, size, 2))
+    v = rng.normal(size=(2, out, out, 5))
+    kernel = rng.normal(size=(3, 3, 2, 5))
+    left = np.sum(conv.conv2d(u, kernel, stride=stride) * v)
+    right = np.sum(u * conv.conv2d_transpose(v, kernel, stride=stride))
+    np.testing.assert_allclose(left, right, rtol=1e-10)
+
+
+def test_conv2d_transpose_names_a_kernel_of_the_wrong_layout():
+    with pytest.raises(ValueError, match=r"\(kh, kw, C_out, C_in\)"):
+        conv.conv2d_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 2, 4)))
+    with pytest.raises(ValueError, match="one value per output channel"):
+        conv.conv2d_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 2)), bias=np.zeros(2))

@@ -378,3 +378,129 @@ training_loop = Exercise(
               g_noise="rng.normal(size=(batch_size, latent_dim)).astype(np.float32)"),
     ),
 )
+
+
+# ---------------------------------------------------------------- transposed convolution (scaffold)
+
+_STAMP_SCAFFOLD = '''def conv_transpose(image, kernel, stride):
+    """image: (H, W), kernel: (kh, kw) -> out: ((H - 1) * stride + max(kh, stride),
+    (W - 1) * stride + max(kw, stride)). Every input cell stamps the kernel, times the cell's
+    value, into the output with its top-left corner at (i * stride, j * stride); stamps that
+    overlap add up. No padding: Conv2DTranspose's 'valid'.
+    """
+    kh, kw = kernel.shape
+    h, w = image.shape
+    out = np.zeros({size})  # big enough for the last stamp, and for the gap after it
+    for i in range(h):
+        for j in range(w):
+            row, column = i * stride, j * stride  # where the stamp of cell (i, j) starts
+            {stamp}  # the kernel, times image[i, j], added there
+    return out'''
+
+_STAMP = {"size": "((h - 1) * stride + max(kh, stride), (w - 1) * stride + max(kw, stride))",
+          "stamp": "out[row:row + kh, column:column + kw] += image[i, j] * kernel"}
+
+
+def _stamp(**changes: str) -> str:
+    return _STAMP_SCAFFOLD.format(**{**_STAMP, **changes})
+
+
+def _transpose_cases(seed: int = 11, count: int = 40):
+    """(image, kernel, stride): images 1x1 to 5x5, kernels 1x1 to 4x4, strides 1 to 3, with
+    cases where the kernel is smaller than the stride; smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = [(np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((3, 3)), 2)]
+    for _ in range(count):
+        shape = tuple(int(size) for size in rng.integers(1, 6, size=2))
+        kernel_shape = tuple(int(size) for size in rng.integers(1, 5, size=2))
+        cases.append((np.round(rng.normal(size=shape), 2),
+                      np.round(rng.normal(size=kernel_shape), 2), int(rng.integers(1, 4))))
+    return sorted(cases, key=lambda case: case[0].size * case[1].size * case[2])
+
+
+def _course_transpose(image, kernel, stride):
+    from course_utils import conv
+
+    return conv.conv2d_transpose(image[None, :, :, None], kernel[:, :, None, None],
+                                 stride=stride)[0, :, :, 0]
+
+
+def _judge_transpose(conv_transpose):
+    for image, kernel, stride in _transpose_cases():
+        (h, w), (kh, kw) = image.shape, kernel.shape
+        where = f"for a {h}x{w} image, a {kh}x{kw} kernel and stride {stride}"
+        got = np.asarray(attempt(conv_transpose, image.copy(), kernel.copy(), stride,
+                                 case=where, error_hint="the output must hold the last stamp: "
+                                 "(H - 1) * stride + kh rows at least"))
+        expected = _course_transpose(image, kernel, stride)
+        if got.shape != expected.shape:
+            if got.shape == ((h - 1) * stride + kh, (w - 1) * stride + kw):
+                raise wrong(f"{where.capitalize()}, your output has shape {got.shape}; "
+                            f"expected {expected.shape}",
+                            "when the kernel is smaller than the stride, the stamps leave gaps "
+                            "of zeros, after the last one too: max(kh, stride)")
+            if got.shape == (h * stride, w * stride):
+                raise wrong(f"{where.capitalize()}, your output has shape {got.shape}, the size "
+                            f"of 'same' padding; expected {expected.shape} ('valid')",
+                            "no cropping here: keep every cell a stamp reaches")
+            raise wrong(f"{where.capitalize()}, your output has shape {got.shape}; expected "
+                        f"{expected.shape}", "(H - 1) * stride + max(kh, stride) rows")
+        if matches(got, expected):
+            continue
+        flipped = _course_transpose(image, kernel[::-1, ::-1], stride)
+        if matches(got, flipped):
+            raise wrong(f"{where.capitalize()}, your output is the one of the kernel flipped",
+                        "stamp the kernel as it is, kernel[a, b] at (i * stride + a, "
+                        "j * stride + b)")
+        overwritten = np.zeros_like(expected)
+        for i in range(h):
+            for j in range(w):
+                overwritten[i * stride:i * stride + kh, j * stride:j * stride + kw] = \
+                    image[i, j] * kernel
+        if matches(got, overwritten):
+            raise wrong(f"{where.capitalize()}, where two stamps overlap, your output keeps "
+                        "only the last one", "add each stamp to what is there (+=), do not "
+                        "replace it (=)")
+        raise wrong(f"{where.capitalize()}, your output differs from the expected one by up "
+                    f"to {np.abs(got - expected).max():.3g}",
+                    "cell (i, j) adds image[i, j] * kernel to the window of out that starts "
+                    "at (i * stride, j * stride)")
+    return correct("Each input cell paints a scaled copy of the kernel, stride cells apart, and "
+                   "the copies add where they overlap. With stride 2 the image doubles in "
+                   "size: that is how the DCGAN's generator grows 7x7 into 14x14, then 28x28. "
+                   "Keras' Conv2DTranspose does exactly this, per channel pair, then adds a "
+                   "bias.")
+
+
+conv_transpose = Exercise(
+    id="gan_digits.conv_transpose",
+    lesson="08",
+    title="Write a transposed convolution with loops",
+    judge=_judge_transpose,
+    hints=("Start with the example above: a 2x2 image, a 3x3 kernel of ones, stride 2. The "
+           "stamp of cell (0, 1) starts at row 0, column 2.",
+           "out[row:row + kh, column:column + kw] += image[i, j] * kernel"),
+    answer="conv_transpose",
+    solution=_stamp(),
+    mistakes=(
+        (_stamp(size="((h - 1) * stride + kh, (w - 1) * stride + kw)"), "gaps"),
+        (_stamp(stamp="out[row:row + kh, column:column + kw] = image[i, j] * kernel"),
+         "do not replace"),
+        (_stamp(stamp="out[row:row + kh, column:column + kw] += image[i, j] * kernel[::-1, ::-1]"),
+         "flipped"),
+        (_stamp(stamp="out[i:i + kh, j:j + kw] += image[i, j] * kernel"), "differs"),
+        (_stamp(size="(h * stride, w * stride)"), "raised"),
+        ("def conv_transpose(image, kernel, stride):\n"
+         "    return conv.conv2d_transpose(image[None, :, :, None], kernel[:, :, None, None],\n"
+         "                                 stride=stride)[0, :, :, 0]", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=("course_utils.conv.conv2d_transpose", "keras.layers.Conv2DTranspose",
+               "keras.ops.conv_transpose", "tensorflow.nn.conv2d_transpose"),
+    variants=(
+        # one weight of the kernel at a time, as a learner may loop
+        _stamp(stamp="for a in range(kh):\n"
+                     "                for b in range(kw):\n"
+                     "                    out[row + a, column + b] += image[i, j] * kernel[a, b]"),
+    ),
+)
