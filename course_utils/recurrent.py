@@ -15,7 +15,8 @@ import numpy as np
 from course_utils._arrays import finite_array
 
 __all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
-           "spectral_radius", "with_spectral_radius", "recurrent_matrix"]
+           "clip_by_global_norm", "spectral_radius", "with_spectral_radius",
+           "recurrent_matrix"]
 
 
 class Gradients(NamedTuple):
@@ -99,13 +100,17 @@ def simple_rnn(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
 
 
 def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
-         h0: np.ndarray | None = None, upstream: np.ndarray | None = None) -> Gradients:
+         h0: np.ndarray | None = None, upstream: np.ndarray | None = None,
+         truncate: int | None = None) -> Gradients:
     """Backpropagation through time for the loss L = sum(upstream * h_T).
 
     x, W, U, b, h0 as in ``simple_rnn``; upstream: (N, H) the gradient of the loss with
     respect to the last hidden state h_T, ones if None (then L is the sum of h_T).
     Walking back from T, each step multiplies the gradient by diag(1 - h_t**2) and U^T:
     that repeated product is what makes gradients vanish or explode.
+    truncate: k, to walk back through the last k steps only (truncated BPTT, as if the
+    state entering them were a constant): the gradients to older inputs and to h0 are
+    exactly zero. None walks back through every step.
     """
     x = finite_array(x, "x", 3, "(N, T, D)")
     if x.shape[1] == 0:
@@ -119,11 +124,15 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     if upstream.shape != (batch, U.shape[0]):
         raise ValueError(f"upstream must have the shape of h_T, ({batch}, {U.shape[0]}), "
                          f"got {upstream.shape}")
+    if truncate is not None and (not isinstance(truncate, int | np.integer) or truncate < 1):
+        raise ValueError(f"truncate must be a number of steps >= 1 (or None for every step), "
+                         f"got {truncate!r}")
+    first = 0 if truncate is None else max(0, steps - int(truncate))
     states = _run(x, W, U, b, h0)
     grad_x = np.zeros_like(x)
     grad_W, grad_U, grad_b = np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
     grad_h = upstream
-    for t in reversed(range(steps)):
+    for t in reversed(range(first, steps)):
         h_prev = states[:, t - 1] if t > 0 else h0
         grad_a = grad_h * (1.0 - states[:, t] ** 2)  # through tanh
         grad_x[:, t] = grad_a @ W.T
@@ -131,6 +140,8 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
         grad_U += h_prev.T @ grad_a
         grad_b += grad_a.sum(axis=0)
         grad_h = grad_a @ U.T  # one step further back in time
+    if first > 0:  # truncated: the gradient stops at the window's first state
+        grad_h = np.zeros_like(h0)
     return Gradients(grad_x, grad_W, grad_U, grad_b, grad_h)
 
 
@@ -143,6 +154,24 @@ def input_gradient_norms(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndar
     """
     grad_x = bptt(x, W, U, b, h0).x
     return np.linalg.norm(grad_x, axis=2).mean(axis=0)
+
+
+def clip_by_global_norm(gradients: list[np.ndarray], max_norm: float) -> list[np.ndarray]:
+    """Gradient clipping by global norm: every array times min(1, max_norm / ||g||).
+
+    gradients: a list of arrays of any shapes (dL/dW, dL/dU, dL/db, ...); ||g|| is their
+    global norm, the square root of the sum of every squared entry of every array.
+    max_norm: c > 0. Returns new arrays, shapes unchanged: the direction of the whole
+    gradient is kept, only its length is capped at c. It equals tf.clip_by_global_norm and
+    Keras' optimizers with ``global_clipnorm=c``.
+    """
+    if not np.isfinite(max_norm) or max_norm <= 0:
+        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm!r}")
+    arrays = [finite_array(gradient, f"gradients[{index}]", np.ndim(gradient), "any shape")
+              for index, gradient in enumerate(gradients)]
+    global_norm = np.sqrt(sum(np.sum(array ** 2) for array in arrays))
+    scale = 1.0 if global_norm <= max_norm else max_norm / global_norm
+    return [array * scale for array in arrays]
 
 
 def spectral_radius(U: np.ndarray) -> float:

@@ -135,3 +135,55 @@ def test_bad_states_and_radii_are_explained():
         recurrent.recurrent_matrix(3, -1.0)
     with pytest.raises(ValueError, match="units must be"):
         recurrent.recurrent_matrix(0, 1.0)
+
+
+@pytest.mark.parametrize("truncate", [1, 4, 9])
+def test_truncated_bptt_equals_gradient_tape_with_a_stopped_state(truncate):
+    """Truncated BPTT is the full backward pass with the state entering the window held
+    constant (tf.stop_gradient), the way a framework trains on windows."""
+    _, (W, U, b) = _random_layer(units=5, features=2, seed=11, radius=1.5)
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(3, 10, 2))
+    h0 = rng.uniform(-0.5, 0.5, (3, 5))
+    upstream = rng.normal(size=(3, 5))
+    variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
+    with tf.GradientTape() as tape:
+        x_var, W_var, U_var, b_var, h_var = variables
+        for t in range(x.shape[1]):
+            if t == x.shape[1] - truncate:
+                h_var = tf.stop_gradient(h_var)
+            h_var = tf.tanh(x_var[:, t] @ W_var + h_var @ U_var + b_var)
+        loss = tf.reduce_sum(h_var * upstream)
+    expected = tape.gradient(loss, variables, unconnected_gradients="zero")
+    got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream, truncate=truncate)
+    for name, mine, theirs in zip(got._fields, got, expected, strict=True):
+        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-6, atol=1e-10, err_msg=name)
+    assert not got.x[:, :-truncate].any(), "older inputs get exactly zero"
+    assert got.x[:, -truncate:].all()
+
+
+def test_truncation_longer_than_the_sequence_changes_nothing():
+    _, (W, U, b) = _random_layer(units=4, features=3, seed=13, radius=2.0)
+    x = np.random.default_rng(14).normal(size=(2, 6, 3))
+    full = recurrent.bptt(x, W, U, b)
+    for truncate in (6, 50):
+        for name, mine, theirs in zip(full._fields, recurrent.bptt(x, W, U, b, truncate=truncate),
+                                      full, strict=True):
+            np.testing.assert_array_equal(mine, theirs, err_msg=name)
+
+
+def test_truncation_bounds_the_exploding_gradient():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 60, 1))
+    W = rng.normal(0, 0.3, (1, 16))
+    U = recurrent.recurrent_matrix(16, 2.0)
+    full = np.linalg.norm(recurrent.bptt(x, W, U, np.zeros(16)).U)
+    truncated = np.linalg.norm(recurrent.bptt(x, W, U, np.zeros(16), truncate=10).U)
+    assert truncated < full / 100
+
+
+@pytest.mark.parametrize("truncate", [0, -2, 2.5, "10"])
+def test_bad_truncation_is_explained(truncate):
+    with pytest.raises(ValueError, match="truncate must be"):
+        recurrent.bptt(np.zeros((1, 4, 3)), np.zeros((3, 2)), np.eye(2), np.zeros(2),
+                       truncate=truncate)
