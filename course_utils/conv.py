@@ -2,6 +2,7 @@
 
     conv2d(x, kernel, bias, stride, padding)       like keras.layers.Conv2D
     pool2d(x, pool_size, stride, padding, mode)    like MaxPooling2D / AveragePooling2D
+    global_average_pool(x)                         like GlobalAveragePooling2D
     conv_output_size(n, k, stride, padding)        the length of one output axis
     receptive_field(layers)                        how far one output cell sees
 
@@ -19,8 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["conv2d", "conv2d_transpose", "pool2d", "conv_output_size", "same_padding",
-           "receptive_field"]
+__all__ = ["conv2d", "conv2d_transpose", "pool2d", "global_average_pool", "conv_output_size",
+           "same_padding", "receptive_field"]
 
 _PADDINGS = ("valid", "same")
 _MODES = ("max", "average")
@@ -253,3 +254,13 @@ def receptive_field(layers: Sequence[tuple[int, int]]) -> list[dict[str, int]]:
         jump *= stride
         found.append({"size": size, "jump": jump})
     return found
+
+
+def global_average_pool(x: np.ndarray) -> np.ndarray:
+    """Global average pooling, as ``keras.layers.GlobalAveragePooling2D``. Lesson 02.
+
+    x: array of shape (N, H, W, C). Returns out of shape (N, C), the mean of each channel
+    over all H x W positions: out[n, c] = mean over i, j of x[n, i, j, c]. No weights, and
+    a feature that moves inside the map (without leaving it) gives the same output.
+    """
+    return _check_images(x, "global_average_pool").mean(axis=(1, 2))

@@ -203,3 +203,50 @@ def test_conv2d_transpose_names_a_kernel_of_the_wrong_layout():
         conv.conv2d_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 2, 4)))
     with pytest.raises(ValueError, match="one value per output channel"):
         conv.conv2d_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 2)), bias=np.zeros(2))
+
+
+@SETTINGS
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(1, 4), st.integers(0, 2**16))
+def test_global_average_pool_equals_keras(height, width, channels, seed):
+    x = np.random.default_rng(seed).normal(size=(3, height, width, channels)).astype(np.float32)
+    expected = np.asarray(keras.layers.GlobalAveragePooling2D()(x))
+    got = conv.global_average_pool(x)
+    assert got.shape == expected.shape == (3, channels)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    # an average pool whose window is the whole map, without its two spatial axes
+    np.testing.assert_allclose(got, conv.pool2d(x, (height, width), mode="average")[:, 0, 0],
+                               atol=1e-6)
+
+
+def test_global_average_pool_ignores_where_a_feature_is():
+    x = np.zeros((1, 8, 8, 2))
+    x[0, 2:4, 1:3, 0], x[0, 5, 5, 1] = 1.0, 3.0
+    moved = np.roll(x, (3, 4), axis=(1, 2))  # nothing reaches the border, nothing wraps
+    np.testing.assert_array_equal(conv.global_average_pool(moved), conv.global_average_pool(x))
+    np.testing.assert_allclose(conv.global_average_pool(x), [[4 / 64, 3 / 64]])
+
+
+def test_global_average_pool_asks_for_the_batch_axis():
+    with pytest.raises(ValueError, match=r"add a batch axis: x\[None\]"):
+        conv.global_average_pool(np.zeros((5, 5, 3)))
+
+
+@SETTINGS
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 5), st.integers(1, 5),
+       st.integers(0, 2**16))
+def test_a_1x1_convolution_is_a_dense_layer_on_every_pixel(height, width, channels_in,
+                                                           channels_out, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(2, height, width, channels_in)).astype(np.float32)
+    kernel = rng.normal(size=(1, 1, channels_in, channels_out)).astype(np.float32)
+    bias = rng.normal(size=channels_out).astype(np.float32)
+    layer = keras.layers.Conv2D(channels_out, 1)
+    layer.build(x.shape)
+    layer.set_weights([kernel, bias])
+    dense = keras.layers.Dense(channels_out)
+    dense.build(x.shape)
+    dense.set_weights([kernel[0, 0], bias])
+    got = conv.conv2d(x, kernel, bias)
+    np.testing.assert_allclose(got, x @ kernel[0, 0] + bias, atol=1e-5)
+    np.testing.assert_allclose(got, np.asarray(layer(x)), atol=1e-4)
+    np.testing.assert_allclose(got, np.asarray(dense(x)), atol=1e-4)
