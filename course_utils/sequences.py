@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._arrays import callable_model, given, run_first
+from course_utils._arrays import callable_model, finite_array, given, run_first
 
 __all__ = ["START", "END", "adding_problem", "make_vocabulary", "encode_names", "decode",
-           "sample_names", "novelty", "plausibility", "is_well_formed"]
+           "sample_names", "novelty", "plausibility", "is_well_formed", "perplexity"]
 
 START, END = "^", "$"
 # lesson 06 builds and trains the name model, and its vocabulary, in this section
@@ -225,3 +225,34 @@ def plausibility(generated: Sequence[str], training_words: Sequence[str]) -> flo
     lengths = [len(word) for word in training_words]
     return float(np.mean([is_well_formed(name, known, min(lengths), max(lengths))
                           for name in generated]))
+
+
+def _check_next_token_inputs(probabilities: Any, targets: Any) -> tuple[np.ndarray, np.ndarray]:
+    """probabilities as float64 (N, T, V) and targets as int (N, T) ids below V, or a
+    ValueError that says which shape or value was expected."""
+    probabilities = finite_array(probabilities, "probabilities", 3, "(N, T, V)")
+    targets = np.asarray(targets)
+    if targets.shape != probabilities.shape[:2]:
+        raise ValueError(f"targets must have shape (N, T) = {probabilities.shape[:2]}, one id "
+                         f"per step, got {targets.shape}")
+    if targets.size and (not np.issubdtype(targets.dtype, np.integer)
+                         or targets.min() < 0 or targets.max() >= probabilities.shape[2]):
+        raise ValueError(f"targets must be integer ids from 0 to {probabilities.shape[2] - 1}, "
+                         "the positions of the true next tokens in the vocabulary")
+    if np.any(probabilities < 0):
+        raise ValueError("probabilities must not be negative: pass a softmax of the logits")
+    return probabilities, targets.astype(np.int64)
+
+
+def perplexity(probabilities: Any, targets: Any) -> float:
+    """exp of the mean of -log p(target): the model's cross-entropy per token, as a number of
+    equally likely choices. Lesson 06.
+
+    probabilities: (N, T, V), at each step a distribution over the V tokens that may come
+    next; targets: (N, T) integer ids of the tokens that came. A uniform guess over V tokens
+    scores V; a model that is always sure and right scores 1.
+    """
+    probabilities, targets = _check_next_token_inputs(probabilities, targets)
+    picked = np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]  # (N, T)
+    with np.errstate(divide="ignore"):  # a zero probability for a target: infinite perplexity
+        return float(np.exp(-np.mean(np.log(picked))))

@@ -139,3 +139,38 @@ def test_novelty_and_plausibility():
         sequences.novelty([], training)
     with pytest.raises(ValueError, match="non-empty string"):
         sequences.plausibility(["anna"], ["anna", None])
+
+
+def test_perplexity_of_a_uniform_guess_is_the_vocabulary_size():
+    targets = np.random.default_rng(0).integers(0, 7, size=(3, 5))
+    assert np.isclose(sequences.perplexity(np.full((3, 5, 7), 1 / 7), targets), 7.0)
+
+
+def test_perplexity_is_exp_of_the_mean_cross_entropy_of_the_targets():
+    # two steps: the targets got 0.5 and 0.125, so -log p averages log(4) and perplexity is 4
+    probabilities = np.array([[[0.5, 0.25, 0.25], [0.125, 0.125, 0.75]]])
+    assert np.isclose(sequences.perplexity(probabilities, [[0, 1]]), 4.0)
+    # the same with Keras' cross-entropy on every step, averaged
+    import keras
+
+    rng = np.random.default_rng(1)
+    probabilities = rng.dirichlet(np.ones(6), size=(4, 3))
+    targets = rng.integers(0, 6, size=(4, 3))
+    keras_loss = np.asarray(keras.losses.sparse_categorical_crossentropy(targets, probabilities))
+    assert np.isclose(sequences.perplexity(probabilities, targets), np.exp(keras_loss.mean()),
+                      rtol=1e-5)
+    assert sequences.perplexity([[[0.0, 1.0]]], [[0]]) == np.inf
+
+
+def test_perplexity_explains_its_errors():
+    probabilities = np.full((2, 3, 4), 0.25)
+    with pytest.raises(ValueError, match=r"\(N, T\)"):
+        sequences.perplexity(probabilities, np.zeros((2, 4), dtype=int))
+    with pytest.raises(ValueError, match="integer ids from 0 to 3"):
+        sequences.perplexity(probabilities, np.full((2, 3), 4))
+    with pytest.raises(ValueError, match="integer ids"):
+        sequences.perplexity(probabilities, np.full((2, 3), 0.5))
+    with pytest.raises(ValueError, match=r"\(N, T, V\)"):
+        sequences.perplexity(probabilities[0], np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="softmax"):
+        sequences.perplexity(-probabilities, np.zeros((2, 3), dtype=int))
