@@ -1,5 +1,5 @@
 """Lesson 06's exercises: one LSTM step, a bug in an LSTM step, one GRU step, LSTM and GRU
-parameters, picking a layer.
+parameters, picking a layer, the perplexity of a next-character model.
 
 The two steps are written in scaffolds; their judges run them on many seeded random batches,
 sizes and weights, smallest first, against the course's reference, and name the smallest case
@@ -8,7 +8,7 @@ that fails and the mistake that explains it.
 
 import numpy as np
 
-from course_utils import gated
+from course_utils import gated, sequences
 from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 
@@ -615,5 +615,158 @@ choose_layer = Exercise(
          "no order"),
         ('layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "dense"}',
          "spelled as in Keras"),
+    ),
+)
+
+
+# ---------------------------------------------------------------- perplexity (scaffold)
+
+_PERPLEXITY_SCAFFOLD = '''def perplexity(probabilities, targets):
+    """probabilities: (N, T, V), at each step the model's distribution over the next
+    character; targets: (N, T), integer ids of the characters that came. Returns one number."""
+    picked = {picked}  # (N, T): the probability given to each true next character
+    cross_entropy = {cross_entropy}  # one number: the mean of -log(picked) over the N x T steps
+    return {result}  # perplexity: e to the power of the cross-entropy'''
+
+_PERPLEXITY = {"picked": "np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]",
+               "cross_entropy": "np.mean(-np.log(picked))",
+               "result": "np.exp(cross_entropy)"}
+
+
+def _perplexity_code(**changes: str) -> str:
+    return _PERPLEXITY_SCAFFOLD.format(**{**_PERPLEXITY, **changes})
+
+
+def _perplexity_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(probabilities (N, T, V), targets (N, T)): 60 seeded random cases, smallest first.
+
+    Distributions are softmaxes of random logits, and the targets are drawn from them, so a
+    target is often not the likeliest token (an argmax shows), and N, T > 1 often (a sum or a
+    per-sequence average shows)."""
+    rng = np.random.default_rng(66)
+    cases = []
+    for _ in range(60):
+        batch, steps, tokens = (int(rng.integers(1, 4)), int(rng.integers(1, 6)),
+                                int(rng.integers(2, 8)))
+        logits = rng.normal(scale=1.5, size=(batch, steps, tokens))
+        probabilities = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+        targets = (probabilities.cumsum(axis=-1) < rng.random((batch, steps, 1))).sum(axis=-1)
+        cases.append((probabilities, np.minimum(targets, tokens - 1)))
+    return sorted(cases, key=lambda case: case[0].size)
+
+
+def _picked(probabilities, targets):
+    return np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]
+
+
+# (what the mistaken answer returns, what is wrong, hint), tried in order on a failing case
+_PERPLEXITY_MISTAKES = (
+    (lambda p, y: np.exp(-np.mean(np.log(p.max(axis=-1)))),
+     "that is the perplexity of the likeliest tokens (argmax), not of the targets",
+     "pick the probability the model gave to each TARGET, whether or not it was the likeliest"),
+    (lambda p, y: np.exp(np.mean(np.log(_picked(p, y)))),
+     "that is one over the perplexity: the minus sign is missing",
+     "the cross-entropy is the mean of -log p; log p is negative, so it must be positive"),
+    (lambda p, y: np.exp(-np.sum(np.log(_picked(p, y)))),
+     "that is e to the SUM of -log p over the steps, which grows with the number of steps",
+     "take the mean over all N x T steps, not the sum"),
+    (lambda p, y: np.exp(-np.mean(np.log2(_picked(p, y)))),
+     "the logarithm is in base 2 but the power is of e: the bases must match",
+     "use np.log with np.exp (or np.log2 with 2 **)"),
+    (lambda p, y: 2.0 ** (-np.mean(np.log(_picked(p, y)))),
+     "the logarithm is natural but the power is of 2: the bases must match",
+     "use np.log with np.exp (or np.log2 with 2 **)"),
+    (lambda p, y: np.exp(-np.mean(_picked(p, y))),
+     "that averages the probabilities themselves, not their logarithms",
+     "the cross-entropy is the mean of -log p, not of p"),
+    (lambda p, y: 1.0 / np.mean(_picked(p, y)),
+     "that is one over the mean probability: average the log-probabilities instead",
+     "the cross-entropy is the mean of -log p; perplexity is e to its power"),
+    (lambda p, y: np.mean(np.exp(-np.mean(np.log(_picked(p, y)), axis=1))),
+     "that is the mean of each sequence's perplexity, not the perplexity of all the steps",
+     "average -log p over all N x T steps at once, then take e to that power"),
+    (lambda p, y: np.exp(-np.mean(np.log(p))),
+     "that averages -log p over every token of the vocabulary, not over the targets",
+     "pick the probability the model gave to each target first: one number per step"),
+    (lambda p, y: np.exp(-np.mean(np.sum(p * np.log(p), axis=-1))),
+     "that is the perplexity of the model's own guesses (its entropy), which ignores the targets",
+     "pick the probability the model gave to each target, then average -log of it"),
+)
+
+
+def _judge_perplexity(perplexity):
+    for probabilities, targets in _perplexity_cases():
+        batch, steps, tokens = probabilities.shape
+        case = f"for {batch} sequence(s) of {steps} step(s) over {tokens} tokens"
+        got = attempt(perplexity, probabilities.copy(), targets.copy(), case=case,
+                      error_hint="probabilities is (N, T, V) and targets (N, T): "
+                                 "np.take_along_axis picks one probability per step")
+        if np.ndim(got) != 0:
+            raise wrong(f"{case} perplexity returned an array of shape {np.shape(got)}, "
+                        "expected one number", "average over all N x T steps at once")
+        expected = sequences.perplexity(probabilities, targets)
+        if matches(got, expected):
+            continue
+        where = (f"{case}, with targets {targets.tolist()} and the probabilities given to "
+                 f"them {np.round(_picked(probabilities, targets), 3).tolist()}, perplexity "
+                 f"returned {float(got):.6g}; expected {expected:.6g}")
+        for mistake, what, hint in _PERPLEXITY_MISTAKES:
+            if matches(got, mistake(probabilities, targets)):
+                raise wrong(f"{where}: {what}", hint)
+        raise wrong(where, "picked = the probability of each target; the cross-entropy is the "
+                           "mean of -log(picked); perplexity = exp(cross-entropy)")
+    return correct("Your perplexity equals the course's on 60 random cases. It counts the "
+                   "model's uncertainty as a number of equally likely choices: a uniform "
+                   "guess over V tokens scores V, a model always sure and right scores 1.")
+
+
+perplexity = Exercise(
+    id="gated.perplexity",
+    lesson="06",
+    title="Perplexity of a next-character model",
+    judge=_judge_perplexity,
+    hints=("Three steps: the probability of each true next character (one number per step), "
+           "the mean of their negative logarithms, and e to that power.",
+           "np.take_along_axis(probabilities, targets[..., None], axis=-1) has shape "
+           "(N, T, 1): it picks, at every step, the entry the target names."),
+    answer="perplexity",
+    solution=_perplexity_code(),
+    mistakes=(
+        (_perplexity_code(picked="probabilities.max(axis=-1)"), "argmax"),
+        (_perplexity_code(cross_entropy="np.mean(np.log(picked))"), "minus sign"),
+        (_perplexity_code(cross_entropy="np.sum(-np.log(picked))"), "not the sum"),
+        (_perplexity_code(cross_entropy="np.mean(-np.log2(picked))"), "bases must match"),
+        (_perplexity_code(cross_entropy="np.mean(picked)", result="np.exp(-cross_entropy)"),
+         "not their logarithms"),
+        (_perplexity_code(cross_entropy="np.mean(-np.log(picked), axis=1)",
+                          result="np.mean(np.exp(cross_entropy))"), "each sequence"),
+        (_perplexity_code(picked="probabilities"), "every token of the vocabulary"),
+        ("def perplexity(probabilities, targets):\n    return 4.0", "expected"),
+        ("def perplexity(probabilities, targets):\n"
+         "    return sequences.perplexity(probabilities, targets)", "course's version"),
+        ("def perplexity(probabilities, targets):\n"
+         "    import keras\n"
+         "    loss = keras.losses.sparse_categorical_crossentropy(targets, probabilities)\n"
+         "    return float(np.exp(np.mean(np.asarray(loss))))", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import sequences",
+    forbidden=("course_utils.sequences.perplexity",
+               "keras.losses.sparse_categorical_crossentropy",
+               "keras.losses.SparseCategoricalCrossentropy",
+               "keras.metrics.sparse_categorical_crossentropy",
+               "keras.metrics.SparseCategoricalCrossentropy",
+               "keras.ops.sparse_categorical_crossentropy"),
+    variants=(
+        "def perplexity(probabilities, targets):\n"
+        "    n, t = targets.shape\n"
+        "    picked = probabilities[np.arange(n)[:, None], np.arange(t)[None, :], targets]\n"
+        "    return float(2 ** np.mean(-np.log2(picked)))",
+        "def perplexity(probabilities, targets):\n"
+        "    total, count = 0.0, 0\n"
+        "    for row, sequence in enumerate(targets):\n"
+        "        for step, target in enumerate(sequence):\n"
+        "            total -= np.log(probabilities[row, step, target])\n"
+        "            count += 1\n"
+        "    return np.exp(total / count)",
     ),
 )
