@@ -1,5 +1,6 @@
 """Lesson 04's exercises: the forward pass over a sequence, a bug in a forward pass, one
-recurrence step, the hidden state's shape, gradients over time."""
+recurrence step, the hidden state's shape, gradients over time, gradient clipping and
+truncated backpropagation through time."""
 
 from collections.abc import Callable
 from typing import Any
@@ -589,5 +590,229 @@ gradient = Exercise(
         ('prediction = {0.5: "stay", 1.5: "stay"}', "radius of about 1"),
         ('prediction = {0.5: "explode", 1.5: "explode"}', "cannot make gradients explode"),
         ('prediction = {"0.5": "vanish", "1.5": "explode"}', "keys 0.5 and 1.5"),
+    ),
+)
+
+
+# ---------------------------------------------------------------- gradient clipping by global norm
+
+_CLIP_SCAFFOLD = '''def clip_by_norm(gradients, max_norm):
+    """gradients: a list of arrays of any shapes (dL/dW (D, H), dL/dU (H, H), dL/db (H,));
+    max_norm: c > 0. Returns the list, every array times min(1, c / ||g||), where ||g|| is
+    the global norm: one number for all the arrays together."""
+    global_norm = float({norm})  # the length of all the gradients as one long vector
+    scale = float({scale})  # 1 if global_norm <= c, else c / global_norm
+    return [gradient * scale for gradient in gradients]'''
+
+_CLIP = {
+    "norm": "np.sqrt(sum(np.sum(gradient ** 2) for gradient in gradients))",
+    "scale": "min(1.0, max_norm / global_norm)",
+}
+
+
+def _clip(**changes: str) -> str:
+    return _CLIP_SCAFFOLD.format(**{**_CLIP, **changes})
+
+
+def _clip_cases(seed: int = 16, count: int = 60) -> list[tuple[list[np.ndarray], float]]:
+    """(gradients, max_norm): 1 to 4 arrays of 1 to 12 numbers, of different shapes and sizes,
+    with max_norm below the global norm in most cases and above it in some; fewest numbers
+    first. No array is all zeros and the global norm is far from 1, so a missing square root
+    shows."""
+    rng = np.random.default_rng(seed)
+    shapes = [(1,), (2,), (3,), (2, 2), (2, 3), (3, 2), (4,), (3, 4), (2, 1, 3)]
+    cases = []
+    for index in range(count):
+        arrays = [rng.normal(0, rng.uniform(0.3, 4.0), shapes[int(k)])
+                  for k in rng.integers(0, len(shapes), size=int(rng.integers(1, 5)))]
+        arrays = [array + np.where(array >= 0, 0.1, -0.1) for array in arrays]  # never zero
+        norm = float(np.sqrt(sum(np.sum(array ** 2) for array in arrays)))
+        if 0.7 < norm < 1.4:
+            arrays = [3.0 * array for array in arrays]
+            norm *= 3.0
+        fraction = rng.uniform(1.2, 2.0) if index % 4 == 3 else rng.uniform(0.05, 0.7)
+        cases.append((arrays, round(float(fraction * norm), 2) or 0.01))
+    return sorted(cases, key=lambda case: (sum(array.size for array in case[0]), len(case[0])))
+
+
+def _clip_per_array(gradients: list[np.ndarray], max_norm: float) -> list[np.ndarray]:
+    return [gradient * min(1.0, max_norm / np.linalg.norm(gradient)) for gradient in gradients]
+
+
+def _global_norm(gradients: list[np.ndarray]) -> float:
+    return float(np.sqrt(sum(np.sum(gradient ** 2) for gradient in gradients)))
+
+
+# (does this mistake give `got`?, hint), named when it explains every failing case
+_CLIP_MISTAKES: tuple[tuple[Callable[..., bool], str], ...] = (
+    (lambda got, gradients, c: _all_match(got, _clip_per_array(gradients, c)),
+     "each array is clipped on its own norm (that is Keras' clipnorm): the global norm is "
+     "one number for all the arrays together, and every array is scaled by the same factor"),
+    (lambda got, gradients, c: _all_match(got, [np.clip(g, -c, c) for g in gradients]),
+     "that clips each value on its own (clipvalue), which changes the direction of the "
+     "gradient: scale every array by one factor instead"),
+    (lambda got, gradients, c: _all_match(got, [g * c / _global_norm(gradients)
+                                                for g in gradients]),
+     "below the threshold the gradients must come back unchanged: scale by min(1, c / ||g||), "
+     "never up"),
+    (lambda got, gradients, c: _all_match(got, [g * min(1.0, c / _global_norm(gradients) ** 2)
+                                                for g in gradients]),
+     "the norm is the square root of the sum of squares: the square root is missing"),
+)
+
+
+def _all_match(got: list[np.ndarray], expected: list[np.ndarray]) -> bool:
+    return len(got) == len(expected) and all(
+        matches(mine, theirs, atol=1e-9) for mine, theirs in zip(got, expected, strict=True))
+
+
+def _describe_gradients(gradients: list[np.ndarray], max_norm: float) -> str:
+    shapes = ", ".join(str(array.shape) for array in gradients)
+    arrays = "1 array of shape" if len(gradients) == 1 else f"{len(gradients)} arrays of shapes"
+    return (f"for {arrays} {shapes} (global norm {_global_norm(gradients):.3g}) and "
+            f"max_norm={max_norm:g}")
+
+
+def _judge_clip(clip_by_norm: Any) -> str:
+    failures = []
+    below = 0
+    for gradients, max_norm in _clip_cases():
+        case = _describe_gradients(gradients, max_norm)
+        got = attempt(clip_by_norm, [array.copy() for array in gradients], max_norm, case=case,
+                      error_hint="gradients is a list of arrays of different shapes: work "
+                                 "array by array, then add the sums together")
+        expected = recurrent.clip_by_global_norm(gradients, max_norm)
+        below += max_norm >= _global_norm(gradients)
+        if not isinstance(got, list | tuple):
+            raise wrong(f"{case} clip_by_norm returned {type(got).__name__}, not a list",
+                        "return a list with one clipped array per gradient, in the same order")
+        if len(got) != len(expected):
+            raise wrong(f"{case} clip_by_norm returned {len(got)} array(s); expected "
+                        f"{len(expected)}", "one clipped array per gradient, in the same order")
+        try:
+            got = [np.asarray(array, dtype=float) for array in got]
+        except (TypeError, ValueError):
+            raise wrong(f"{case} clip_by_norm returned {got!r}, not a list of arrays",
+                        "return a list of arrays, each the shape of its gradient") from None
+        for mine, theirs in zip(got, expected, strict=True):
+            if mine.shape != theirs.shape and not failures:
+                raise wrong(f"{case} an array came back with shape {mine.shape}; expected "
+                            f"{theirs.shape}", "clipping scales each array: its shape stays")
+        if not _all_match(got, expected):
+            failures.append((case, got, (gradients, max_norm)))
+        if len(failures) == 20:
+            break
+    if not failures:
+        return correct(f"One norm for all the gradients, one factor for all of them: the "
+                       f"direction is kept and only the length is capped. Checked on 60 random "
+                       f"lists, {below} of them already below the threshold (returned "
+                       f"unchanged). It is what tf.clip_by_global_norm and Keras' "
+                       f"global_clipnorm do.")
+    case, got, (gradients, max_norm) = failures[0]
+    expected = recurrent.clip_by_global_norm(gradients, max_norm)
+    where = (f"{case} the first array came back as\n{np.round(got[0], 3)}\nexpected\n"
+             f"{np.round(expected[0], 3)}")
+    for test, hint in _CLIP_MISTAKES:
+        if all(test(got, *arguments) for _, got, arguments in failures):
+            raise wrong(where, hint)
+    raise wrong(where, "global_norm = sqrt of the sum of every squared entry of every array; "
+                       "then every array times min(1, max_norm / global_norm)")
+
+
+clip = Exercise(
+    id="recurrence.clip",
+    lesson="04",
+    title="Clip gradients by their global norm",
+    judge=_judge_clip,
+    hints=("Think of all the gradients as one long vector: its length is the global norm. "
+           "Only that length is changed, so every array is multiplied by the same number.",
+           "np.sum(gradient ** 2) for each array, add them, take np.sqrt; the factor is "
+           "min(1.0, max_norm / global_norm)."),
+    answer="clip_by_norm",
+    solution=_clip(),
+    mistakes=(
+        ("def clip_by_norm(gradients, max_norm):\n"
+         "    return [g * min(1.0, max_norm / np.linalg.norm(g)) for g in gradients]",
+         "own norm"),
+        ("def clip_by_norm(gradients, max_norm):\n"
+         "    return [np.clip(g, -max_norm, max_norm) for g in gradients]", "changes the direction"),
+        (_clip(scale="max_norm / global_norm"), "unchanged"),
+        (_clip(norm="sum(np.sum(gradient ** 2) for gradient in gradients)"), "square root"),
+        (_clip(norm="np.sqrt(sum(np.sum(gradient) ** 2 for gradient in gradients))"), "expected"),
+        ("def clip_by_norm(gradients, max_norm):\n    return gradients", "expected"),
+        ("def clip_by_norm(gradients, max_norm):\n"
+         "    return recurrent.clip_by_global_norm(gradients, max_norm)", "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import recurrent",
+    forbidden=("course_utils.recurrent.clip_by_global_norm", "tensorflow.clip_by_global_norm"),
+    variants=(
+        "def clip_by_norm(gradients, max_norm):\n"
+        "    flat = np.concatenate([np.ravel(g) for g in gradients])\n"
+        "    norm = np.linalg.norm(flat)\n"
+        "    if norm <= max_norm:\n"
+        "        return [np.array(g) for g in gradients]\n"
+        "    return [g * (max_norm / norm) for g in gradients]",
+        "def clip_by_norm(gradients, max_norm):\n"
+        "    norm = np.sqrt(sum(np.vdot(g, g) for g in gradients))\n"
+        "    return tuple(g * max_norm / max(norm, max_norm) for g in gradients)",
+    ),
+)
+
+
+# ---------------------------------------------------------------- predict: truncated BPTT
+
+_TRUNCATION_WORDS = {"zero": "zero", "0": "zero", "none": "zero", "nothing": "zero",
+                     "smaller": "smaller", "small": "smaller", "less": "smaller",
+                     "same": "same", "unchanged": "same", "equal": "same",
+                     "larger": "larger", "bigger": "larger", "more": "larger"}
+
+
+def _judge_truncation(prediction: Any) -> str:
+    if not isinstance(prediction, dict) or set(prediction) != {"x_1", "x_30"}:
+        raise wrong(f"expected a dict with the keys \"x_1\" and \"x_30\", got {prediction!r}",
+                    'write it like {"x_1": "smaller", "x_30": "same"}, with your own words')
+    said = {}
+    for key, word in prediction.items():
+        if str(word).strip().lower() not in _TRUNCATION_WORDS:
+            raise wrong(f"for {key} you wrote {word!r}",
+                        'use one of the words "zero", "smaller", "same" or "larger"')
+        said[key] = _TRUNCATION_WORDS[str(word).strip().lower()]
+    if said == {"x_1": "zero", "x_30": "same"}:
+        return correct("With truncation the backward pass walks back through the last 5 steps "
+                       "only: x_26 to x_30 get exactly the gradient of full BPTT, and x_1 to "
+                       "x_25 get none at all, exactly 0, however much the loss really depends "
+                       "on them. The figure below shows it on 60 steps with k = 10.")
+    if said["x_1"] in ("smaller", "larger"):
+        raise wrong(f"you predicted {prediction}: x_1 is 25 steps outside the window",
+                    "the gradient does not shrink or grow on its way there: it is stopped at "
+                    "the window's edge, so exactly nothing reaches x_1")
+    if said["x_1"] == "same":
+        raise wrong(f"you predicted {prediction}: truncation changes what reaches x_1",
+                    "the backward pass walks back 5 steps and stops: does it ever reach step 1 "
+                    "of 30?")
+    raise wrong(f"you predicted {prediction}: x_1 is right, x_30 is not",
+                "inside the window nothing changes: the last 5 steps are walked back exactly "
+                "as in full BPTT, so x_30 gets the same gradient")
+
+
+truncation = Exercise(
+    id="recurrence.truncation",
+    lesson="04",
+    title="Predict the gradient with truncated BPTT",
+    judge=_judge_truncation,
+    hints=("Truncated BPTT with k = 5 runs the usual backward loop, but over the last 5 steps "
+           "only, then stops.",
+           "Which steps does that loop visit on a 30-step sequence? The others keep their "
+           "gradient of np.zeros_like(x)."),
+    answer="prediction",
+    kind="predict",
+    solution='prediction = {"x_1": "zero", "x_30": "same"}',
+    mistakes=(
+        ('prediction = {"x_1": "smaller", "x_30": "same"}', "stopped at the window's edge"),
+        ('prediction = {"x_1": "zero", "x_30": "smaller"}', "inside the window nothing changes"),
+        ('prediction = {"x_1": "same", "x_30": "same"}', "does it ever reach step 1"),
+        ('prediction = {"x_1": "larger", "x_30": "larger"}', "stopped at the window's edge"),
+        ('prediction = {"x_1": "zero", "x_30": "twice"}', "use one of the words"),
+        ('prediction = {1: "zero", 30: "same"}', "keys"),
     ),
 )
