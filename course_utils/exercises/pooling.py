@@ -642,3 +642,257 @@ purpose = Exercise(
         ('pooling_for = {"A": "max", "B": ..., "C": "max", "D": "average"}', "no answer yet for B"),
     ),
 )
+
+
+# ---------------------------------------------------------------- global average pooling
+def _map_cases(seed: int = 31, count: int = 120) -> list[np.ndarray]:
+    """Random (N, H, W, C) maps of 1x1 to 7x7 with 1 to 5 channels, smallest first; one
+    image of 3x3 with 2 channels comes early, so a mistake shows on a case easy to read."""
+    rng = np.random.default_rng(seed)
+    cases = [rng.integers(-5, 10, size=(1, 3, 3, 2)).astype(float)]
+    for _ in range(count - 1):
+        shape = (int(rng.integers(1, 4)), int(rng.integers(1, 8)), int(rng.integers(1, 8)),
+                 int(rng.integers(1, 6)))
+        cases.append(rng.integers(-5, 10, size=shape).astype(float))
+    return sorted(cases, key=lambda x: (x.shape[1] * x.shape[2], x.size))
+
+
+def _describe_maps(x: np.ndarray) -> str:
+    n, height, width, channels = x.shape
+    return f"for {n} map(s) of {height}x{width} with {channels} channel(s), x of shape {x.shape}"
+
+
+# (what the mistake computes, what it shows, hint), tried in order; a mistake is named when it
+# explains every failing case
+_GAP_SHAPE_HINT = ("average each image's each channel over its rows and columns, axis=(1, 2), "
+                   "so that (N, H, W, C) becomes (N, C)")
+_GAP_MISTAKES: tuple[tuple[Callable[[np.ndarray], np.ndarray], str, str], ...] = (
+    (lambda x: x.mean(axis=(1, 2), keepdims=True), "you kept the two spatial axes (of length 1)",
+     "drop them: (N, 1, 1, C) is not (N, C); keepdims=False, the default, does"),
+    (lambda x: x.mean(axis=-1), "you averaged over the channels", _GAP_SHAPE_HINT),
+    (lambda x: x.mean(axis=(0, 1, 2)), "you averaged over the batch too",
+     "each image keeps its own C numbers: " + _GAP_SHAPE_HINT),
+    (lambda x: x.mean(axis=1), "you averaged over the rows only", _GAP_SHAPE_HINT),
+    (lambda x: x.mean(axis=2), "you averaged over the columns only", _GAP_SHAPE_HINT),
+    (lambda x: x.sum(axis=(1, 2)), "those are the sums",
+     "summed, not averaged: divide by the number of positions, H x W"),
+    (lambda x: x.max(axis=(1, 2)), "those are the maxima (global max pooling)",
+     "the average of every position, not the largest"),
+)
+
+
+def _judge_global_average_pool(global_average_pool: Any) -> str:
+    failures = []  # (x, got) of the first wrong outputs, smallest first
+    for x in _map_cases():
+        case = _describe_maps(x)
+        got = attempt(global_average_pool, x.copy(), case=case)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case}: global_average_pool returned {got!r}, not an array",
+                        "return an array of shape (N, C)") from None
+        if not matches(got, conv.global_average_pool(x)):
+            failures.append((x, got))
+        if len(failures) == 20:  # enough to tell one mistake from another
+            break
+    if not failures:
+        return correct("One number per image and channel, the mean over every position: a "
+                       "13x13x32 map becomes 32 numbers, with no weights. Checked on 120 random "
+                       "maps against the course's conv.global_average_pool (equal to Keras' "
+                       "GlobalAveragePooling2D).")
+    x, got = failures[0]
+    expected = conv.global_average_pool(x)
+    where = (f"{_describe_maps(x)}, your output has shape {got.shape}; expected "
+             f"{expected.shape}")
+    if got.shape == expected.shape:
+        where = (f"{_describe_maps(x)}, the first image gives {np.round(got[0], 3).tolist()}; "
+                 f"expected {np.round(expected[0], 3).tolist()}")
+    for mistake, shows, hint in _GAP_MISTAKES:
+        if all(matches(got, mistake(x)) for x, got in failures):
+            raise wrong(f"{where}: {shows}", hint)
+    if got.shape != expected.shape:
+        raise wrong(where, "one number per image and channel: (N, C)")
+    raise wrong(where, "out[n, c] is the mean of x[n, :, :, c]")
+
+
+global_average_pool = Exercise(
+    id="pooling.global_average_pool",
+    lesson="02",
+    title="Global average pooling",
+    judge=_judge_global_average_pool,
+    hints=("x has the axes (image, row, column, channel): which of them does the average "
+           "run over, and which stay?",
+           "np.mean takes a tuple of axes; the result keeps the axes not listed."),
+    answer="global_average_pool",
+    solution="def global_average_pool(x):\n"
+             "    return x.mean(axis=(1, 2))  # (N, C): over the rows and the columns",
+    mistakes=(
+        ("def global_average_pool(x):\n    return x.sum(axis=(1, 2))", "summed, not averaged"),
+        ("def global_average_pool(x):\n    return x.mean(axis=(1, 2), keepdims=True)",
+         "kept the two spatial axes"),
+        ("def global_average_pool(x):\n    return x.mean(axis=-1)", "over the channels"),
+        ("def global_average_pool(x):\n    return x.mean(axis=(0, 1, 2))", "the batch too"),
+        ("def global_average_pool(x):\n    return x.max(axis=(1, 2))", "global max pooling"),
+        ("def global_average_pool(x):\n    return np.zeros((1, 2))", "expected"),
+        ("def global_average_pool(x):\n    return conv.global_average_pool(x)",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=("course_utils.conv.global_average_pool", "course_utils.conv.pool2d",
+               "keras.layers.GlobalAveragePooling2D", "keras.layers.AveragePooling2D",
+               "keras.ops.mean", "tensorflow.reduce_mean"),
+    variants=(
+        "def global_average_pool(x):\n"
+        "    n, height, width, channels = x.shape\n"
+        "    return x.sum(axis=(1, 2)) / (height * width)",
+        "def global_average_pool(x):\n"
+        "    return x.reshape(x.shape[0], -1, x.shape[3]).mean(axis=1)",
+        "def global_average_pool(x):\n"
+        "    out = np.zeros((x.shape[0], x.shape[3]))\n"
+        "    for n in range(x.shape[0]):\n"
+        "        for c in range(x.shape[3]):\n"
+        "            out[n, c] = np.mean(x[n, :, :, c])\n"
+        "    return out",
+    ),
+)
+
+
+# ---------------------------------------------------------------- 1x1 convolution
+_CONV1X1_SCAFFOLD = '''def conv1x1(x, kernel, bias):
+    """x: (N, H, W, C_in), kernel: (1, 1, C_in, C_out) as Conv2D's, bias: (C_out,)
+    -> (N, H, W, C_out), as keras.layers.Conv2D(C_out, 1) with these weights."""
+    weights = {weights}  # (C_in, C_out): the kernel without its two 1x1 axes
+    return {out}  # (N, H, W, C_out): each pixel's C_in numbers times weights, plus bias'''
+_CONV1X1 = {"weights": "kernel[0, 0]", "out": "x @ weights + bias"}
+
+
+def _conv1x1(**changes: str) -> str:
+    return _CONV1X1_SCAFFOLD.format(**{**_CONV1X1, **changes})
+
+
+def _conv1x1_cases(seed: int = 37, count: int = 100) -> list[tuple[np.ndarray, np.ndarray,
+                                                                    np.ndarray]]:
+    """(x, kernel, bias): maps of 1x1 to 5x5, 1 to 5 channels in and out, smallest first."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        n, height, width = (int(size) for size in rng.integers(1, [3, 6, 6]))
+        channels_in, channels_out = (int(size) for size in rng.integers(1, 6, size=2))
+        cases.append((rng.integers(-3, 4, size=(n, height, width, channels_in)).astype(float),
+                      rng.integers(-3, 4, size=(1, 1, channels_in, channels_out)).astype(float),
+                      rng.integers(-3, 4, size=channels_out).astype(float)))
+    return sorted(cases, key=lambda case: (case[1].size, case[0].size))
+
+
+def _judge_conv1x1(conv1x1: Any) -> str:
+    for x, kernel, bias in _conv1x1_cases():
+        c_in, c_out = kernel.shape[2:]
+        case = (f"for x of shape {x.shape}, a kernel of shape {kernel.shape} (C_in={c_in}, "
+                f"C_out={c_out}) and a bias of shape {bias.shape}")
+        got = attempt(conv1x1, x.copy(), kernel.copy(), bias.copy(), case=case,
+                      error_hint="weights = kernel[0, 0] has shape (C_in, C_out): x's last axis "
+                                 "(C_in) meets its first; is it transposed?")
+        expected = conv.conv2d(x, kernel, bias)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise wrong(f"{case}: conv1x1 returned {got!r}, not an array",
+                        "return an array of shape (N, H, W, C_out)") from None
+        if matches(got, expected):
+            continue
+        if got.shape != expected.shape:
+            raise wrong(f"{case}, your output has shape {got.shape}; expected {expected.shape}",
+                        "a 1x1 convolution keeps every pixel and changes only the channels: "
+                        "(N, H, W, C_in) becomes (N, H, W, C_out)")
+        where = (f"{case}, at pixel (0, 0) of the first image, x holds "
+                 f"{x[0, 0, 0].tolist()}: you gave {np.round(got[0, 0, 0], 3).tolist()}; "
+                 f"expected {np.round(expected[0, 0, 0], 3).tolist()}")
+        weights = kernel[0, 0]
+        if matches(got, x @ weights):
+            raise wrong(where, "the bias is missing: one per output channel, added at every "
+                               "pixel")
+        if c_in == c_out and matches(got, x @ weights.T + bias):
+            raise wrong(where, "the weights are transposed: kernel[0, 0] is already (C_in, "
+                               "C_out), so x @ kernel[0, 0] multiplies each pixel's channels")
+        raise wrong(where, "output channel o at a pixel is sum over c of x[..., c] * "
+                           "kernel[0, 0, c, o], plus bias[o]")
+    return correct("A 1x1 convolution is one matrix product on the channel axis: the same "
+                   "Dense layer applied to every pixel, mixing channels and never neighbours. "
+                   "Checked on 100 random maps and kernels against the course's conv2d "
+                   "(equal to Keras' Conv2D).")
+
+
+conv1x1 = Exercise(
+    id="pooling.conv1x1",
+    lesson="02",
+    title="A 1x1 convolution as a matrix product",
+    judge=_judge_conv1x1,
+    hints=("With a 1x1 window, output pixel (i, j) sees only input pixel (i, j): its C_in "
+           "numbers, combined with weights into C_out numbers.",
+           "numpy's @ multiplies along the last axis of x and the first axis of the matrix, "
+           "for every pixel at once."),
+    answer="conv1x1",
+    solution=_conv1x1(),
+    mistakes=(
+        (_conv1x1(out="x @ weights"), "bias is missing"),
+        (_conv1x1(weights="kernel[0, 0].T"), "transposed"),
+        (_conv1x1(out="(x @ weights + bias).sum(axis=-1, keepdims=True)"),
+         "(N, H, W, C_in) becomes (N, H, W, C_out)"),
+        ("def conv1x1(x, kernel, bias):\n    return np.zeros((1, 1, 1, 1))", "expected"),
+        ("def conv1x1(x, kernel, bias):\n    return conv.conv2d(x, kernel, bias)",
+         "course's version"),
+    ),
+    setup="import numpy as np\nfrom course_utils import conv",
+    forbidden=("course_utils.conv.conv2d", "keras.layers.Conv2D", "keras.layers.Dense",
+               "keras.ops.conv", "tensorflow.nn.conv2d"),
+    variants=(
+        _conv1x1(out="np.einsum('nhwc,co->nhwo', x, weights) + bias"),
+        _conv1x1(weights="kernel.reshape(kernel.shape[2], kernel.shape[3])",
+                 out="np.tensordot(x, weights, axes=1) + bias"),
+    ),
+)
+
+
+# ---------------------------------------------------------------- predict: a 1x1 layer's size
+def _judge_conv1x1_parameters(answer: Any) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
+        raise wrong(f"conv1x1_parameters is {answer!r}, expected a whole number",
+                    "write the count as an int, or the arithmetic that gives it")
+    answer = int(answer)
+    if answer == 64 * 16 + 16:
+        return correct(f"{answer:,}: each of the 16 filters has one weight per input channel "
+                       "(64) and one bias. The cell below prints the same count from Keras.")
+    if answer == 64 * 16:
+        raise wrong(f"{answer:,} counts the weights but not the biases",
+                    "each of the 16 filters has one bias")
+    if answer in (3 * 3 * 64 * 16 + 16, 3 * 3 * 64 * 16):
+        raise wrong(f"{answer:,} is the count of a 3x3 kernel",
+                    "a 1x1 kernel holds one weight per input channel for each filter, not 9")
+    if answer == 64 * 16 + 64:
+        raise wrong(f"{answer:,} gives one bias per input channel",
+                    "one bias per filter, that is per output channel")
+    if answer in (16, 32, 17, 64 + 16):
+        raise wrong(f"{answer:,} is far too few",
+                    "each of the 16 filters reads all 64 input channels, with a weight for each")
+    raise wrong(f"{answer:,} is not the count",
+                "a Conv2D kernel has kh x kw x C_in x C_out weights, plus C_out biases")
+
+
+conv1x1_parameters = Exercise(
+    id="pooling.conv1x1_parameters",
+    lesson="02",
+    title="Predict the parameters of a 1x1 convolution",
+    judge=_judge_conv1x1_parameters,
+    hints=("The kernel of Conv2D(filters, k) has the shape (k, k, C_in, filters).",
+           "Count the kernel's entries for k = 1, then add one bias per filter."),
+    answer="conv1x1_parameters",
+    kind="predict",
+    solution="conv1x1_parameters = 1 * 1 * 64 * 16 + 16",
+    mistakes=(
+        ("conv1x1_parameters = 64 * 16", "biases"),
+        ("conv1x1_parameters = 3 * 3 * 64 * 16 + 16", "not 9"),
+        ("conv1x1_parameters = 64 * 16 + 64", "one bias per filter"),
+        ("conv1x1_parameters = 16 + 16", "all 64 input channels"),
+        ("conv1x1_parameters = 1000", "not the count"),
+    ),
+)
