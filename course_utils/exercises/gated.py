@@ -539,86 +539,6 @@ gru_parameters = Exercise(
 )
 
 
-_TASKS = {
-    "digits": "sort 28 x 28 images of handwritten digits into 10 classes",
-    "long_memory": "add two numbers marked 200 steps apart in a noisy sequence, "
-                   "with as few parameters as possible",
-    "no_order": "predict a flat's price from its area, rooms and floor (no order in time)",
-}
-_LAYERS = ("Dense", "Conv2D", "SimpleRNN", "LSTM", "GRU")
-_EXPECTED = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "Dense"}
-_WHY_WRONG = {
-    ("digits", "Dense"): ("a Dense layer treats every pixel as unrelated to its neighbours",
-                          "which layer slides the same small filter over the whole image?"),
-    ("digits", "SimpleRNN"): ("an image is not a sequence in time",
-                              "think of lessons 01 to 03"),
-    ("digits", "LSTM"): ("an image is not a sequence in time", "think of lessons 01 to 03"),
-    ("digits", "GRU"): ("an image is not a sequence in time", "think of lessons 01 to 03"),
-    ("long_memory", "SimpleRNN"): ("a SimpleRNN stayed at the trivial baseline on this task "
-                                   "at length 50 already",
-                                   "the task needs a layer with gates"),
-    ("long_memory", "LSTM"): ("an LSTM learns it, but it is not the smallest layer that does",
-                              "compare the parameter counts measured in this lesson"),
-    ("long_memory", "Dense"): ("a Dense layer sees no order in time and no memory",
-                               "the task needs a layer with gates"),
-    ("long_memory", "Conv2D"): ("a 2-D filter is for images, and it sees only nearby steps",
-                                "the task needs a layer with gates"),
-}
-
-
-def _judge_choose_layer(choice):
-    if not isinstance(choice, dict):
-        raise wrong(f"expected a dict from task to layer name, got {type(choice).__name__}",
-                    "keep the dict of the cell and replace each ... with a layer name")
-    if set(choice) != set(_TASKS):
-        raise wrong(f"the dict must have exactly the keys {sorted(_TASKS)}, got {sorted(choice)}",
-                    "keep the keys as given and change only the values")
-    if any(value is ... or value is None for value in choice.values()):
-        attempt(lambda: None)  # some tasks still unanswered: not attempted yet
-    for task, layer in choice.items():
-        if layer not in _LAYERS:
-            raise wrong(f"{task}: {layer!r} is not one of {list(_LAYERS)}",
-                        "write the layer name as a string, spelled as in Keras")
-    for task in _TASKS:
-        layer = choice[task]
-        if layer == _EXPECTED[task]:
-            continue
-        message, hint = _WHY_WRONG.get(
-            (task, layer), ("a recurrent layer reads steps in order, and these numbers have "
-                            "no order", "without an order in time, a plain layer is enough"))
-        raise wrong(f"{task} ({_TASKS[task]}): {layer} is not the best choice: {message}", hint)
-    return correct("Convolutions for images; gates for a long memory, and a GRU when "
-                   "parameters are scarce, as here (an LSTM learns the task too, with a third "
-                   "more parameters); a plain Dense layer when the inputs have no order.")
-
-
-choose_layer = Exercise(
-    id="gated.choose_layer",
-    lesson="06",
-    title="Choose the right layer for a task",
-    judge=_judge_choose_layer,
-    hints=("Ask of each task: is the input an image, a sequence, or neither? If a sequence, "
-           "how far back must the model remember?",
-           "Look back at the parameter counts and the adding problem in this lesson."),
-    answer="layer_for",
-    kind="choose",
-    setup="",
-    solution='layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "Dense"}',
-    mistakes=(
-        ('layer_for = {"digits": "Dense", "long_memory": "GRU", "no_order": "Dense"}',
-         "neighbours"),
-        ('layer_for = {"digits": "Conv2D", "long_memory": "SimpleRNN", "no_order": "Dense"}',
-         "trivial baseline"),
-        ('layer_for = {"digits": "Conv2D", "long_memory": "LSTM", "no_order": "Dense"}',
-         "parameter counts"),
-        ('layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "LSTM"}',
-         "no order"),
-        ('layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "dense"}',
-         "spelled as in Keras"),
-    ),
-)
-
-
 # ---------------------------------------------------------------- perplexity (scaffold)
 
 _PERPLEXITY_SCAFFOLD = '''def perplexity(probabilities, targets):
@@ -768,5 +688,85 @@ perplexity = Exercise(
         "            total -= np.log(probabilities[row, step, target])\n"
         "            count += 1\n"
         "    return np.exp(total / count)",
+    ),
+)
+
+
+_TASKS = {
+    "digits": "sort 28 x 28 images of handwritten digits into 10 classes",
+    "long_memory": "add two numbers marked 200 steps apart in a noisy sequence, "
+                   "with as few parameters as possible",
+    "no_order": "predict a flat's price from its area, rooms and floor (no order in time)",
+}
+_LAYERS = ("Dense", "Conv2D", "SimpleRNN", "LSTM", "GRU")
+_EXPECTED = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "Dense"}
+_WHY_WRONG = {
+    ("digits", "Dense"): ("a Dense layer treats every pixel as unrelated to its neighbours",
+                          "which layer slides the same small filter over the whole image?"),
+    ("digits", "SimpleRNN"): ("an image is not a sequence in time",
+                              "think of lessons 01 to 03"),
+    ("digits", "LSTM"): ("an image is not a sequence in time", "think of lessons 01 to 03"),
+    ("digits", "GRU"): ("an image is not a sequence in time", "think of lessons 01 to 03"),
+    ("long_memory", "SimpleRNN"): ("a SimpleRNN stayed at the trivial baseline on this task "
+                                   "at length 50 already",
+                                   "the task needs a layer with gates"),
+    ("long_memory", "LSTM"): ("an LSTM learns it, but it is not the smallest layer that does",
+                              "compare the parameter counts measured in this lesson"),
+    ("long_memory", "Dense"): ("a Dense layer sees no order in time and no memory",
+                               "the task needs a layer with gates"),
+    ("long_memory", "Conv2D"): ("a 2-D filter is for images, and it sees only nearby steps",
+                                "the task needs a layer with gates"),
+}
+
+
+def _judge_choose_layer(choice):
+    if not isinstance(choice, dict):
+        raise wrong(f"expected a dict from task to layer name, got {type(choice).__name__}",
+                    "keep the dict of the cell and replace each ... with a layer name")
+    if set(choice) != set(_TASKS):
+        raise wrong(f"the dict must have exactly the keys {sorted(_TASKS)}, got {sorted(choice)}",
+                    "keep the keys as given and change only the values")
+    if any(value is ... or value is None for value in choice.values()):
+        attempt(lambda: None)  # some tasks still unanswered: not attempted yet
+    for task, layer in choice.items():
+        if layer not in _LAYERS:
+            raise wrong(f"{task}: {layer!r} is not one of {list(_LAYERS)}",
+                        "write the layer name as a string, spelled as in Keras")
+    for task in _TASKS:
+        layer = choice[task]
+        if layer == _EXPECTED[task]:
+            continue
+        message, hint = _WHY_WRONG.get(
+            (task, layer), ("a recurrent layer reads steps in order, and these numbers have "
+                            "no order", "without an order in time, a plain layer is enough"))
+        raise wrong(f"{task} ({_TASKS[task]}): {layer} is not the best choice: {message}", hint)
+    return correct("Convolutions for images; gates for a long memory, and a GRU when "
+                   "parameters are scarce, as here (an LSTM learns the task too, with a third "
+                   "more parameters); a plain Dense layer when the inputs have no order.")
+
+
+choose_layer = Exercise(
+    id="gated.choose_layer",
+    lesson="06",
+    title="Choose the right layer for a task",
+    judge=_judge_choose_layer,
+    hints=("Ask of each task: is the input an image, a sequence, or neither? If a sequence, "
+           "how far back must the model remember?",
+           "Look back at the parameter counts and the adding problem in this lesson."),
+    answer="layer_for",
+    kind="choose",
+    setup="",
+    solution='layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "Dense"}',
+    mistakes=(
+        ('layer_for = {"digits": "Dense", "long_memory": "GRU", "no_order": "Dense"}',
+         "neighbours"),
+        ('layer_for = {"digits": "Conv2D", "long_memory": "SimpleRNN", "no_order": "Dense"}',
+         "trivial baseline"),
+        ('layer_for = {"digits": "Conv2D", "long_memory": "LSTM", "no_order": "Dense"}',
+         "parameter counts"),
+        ('layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "LSTM"}',
+         "no order"),
+        ('layer_for = {"digits": "Conv2D", "long_memory": "GRU", "no_order": "dense"}',
+         "spelled as in Keras"),
     ),
 )
