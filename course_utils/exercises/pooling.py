@@ -804,9 +804,11 @@ def _judge_conv1x1(conv1x1: Any) -> str:
             raise wrong(f"{case}, your output has shape {got.shape}; expected {expected.shape}",
                         "a 1x1 convolution keeps every pixel and changes only the channels: "
                         "(N, H, W, C_in) becomes (N, H, W, C_out)")
-        where = (f"{case}, at pixel (0, 0) of the first image, x holds "
-                 f"{x[0, 0, 0].tolist()}: you gave {np.round(got[0, 0, 0], 3).tolist()}; "
-                 f"expected {np.round(expected[0, 0, 0], 3).tolist()}")
+        # the pixel where the answer is furthest off: (image, row, column)
+        pixel = np.unravel_index(np.abs(got - expected).max(axis=-1).argmax(), got.shape[:3])
+        where = (f"{case}, at image {pixel[0]}, row {pixel[1]}, column {pixel[2]}, x holds "
+                 f"{x[pixel].tolist()}: you gave {np.round(got[pixel], 3).tolist()}; "
+                 f"expected {np.round(expected[pixel], 3).tolist()}")
         weights = kernel[0, 0]
         if matches(got, x @ weights):
             raise wrong(where, "the bias is missing: one per output channel, added at every "
