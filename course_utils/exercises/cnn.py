@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import Exercise, attempt, correct, wrong
+from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 # ---------------------------------------------------------------- counting parameters
 
@@ -408,4 +408,86 @@ better_model = Exercise(
          "        keras.layers.Dense(10, activation='softmax'),\n"
          "    ])", "momentum=0.9"),
     ),
+)
+
+
+# ---------------------------------------------------------------- find the bug: an accuracy
+
+BUGGY_ACCURACY = ("def accuracy(probabilities, labels):\n"
+                  '    """probabilities: (N, 10), one row of class probabilities per digit; '
+                  "labels: (N,).\n"
+                  '    Returns the share of digits whose most probable class is their label."""\n'
+                  "    predicted = probabilities.argmax(axis=0)\n"
+                  "    return float(np.mean(predicted == labels))")
+"""What lesson 03 ships: it runs on a batch of exactly 10 digits, and is wrong there."""
+
+
+def _accuracy_cases(seed: int = 5, count: int = 30) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Softmax rows and labels: batches of 10 digits (where the bug runs), then 1 to 40."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for size in [10, 10] + [int(value) for value in rng.integers(1, 41, size=count)]:
+        scores = rng.normal(scale=3.0, size=(size, 10))
+        probabilities = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        labels = np.where(rng.random(size) < 0.7, probabilities.argmax(axis=1),
+                          rng.integers(0, 10, size))  # most right, some wrong
+        cases.append((probabilities, labels))
+    return cases
+
+
+def _judge_accuracy(accuracy: Any) -> str:
+    for probabilities, labels in _accuracy_cases():
+        where = f"for a batch of {len(labels)} digits"
+        got = attempt(accuracy, probabilities.copy(), labels.copy(), case=where,
+                      error_hint="probabilities has one row per digit: the most probable "
+                      "class of each digit is the argmax along axis 1")
+        expected = float(np.mean(probabilities.argmax(axis=1) == labels))
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            raise wrong(f"{where.capitalize()}, accuracy returned {got!r}",
+                        "return one number: the share of digits predicted right") from None
+        if matches(got, expected):
+            continue
+        if len(labels) == 10 and matches(got, np.mean(probabilities.argmax(axis=0) == labels)):
+            raise wrong(f"{where.capitalize()}, accuracy gave {got:.2f}; expected "
+                        f"{expected:.2f}: argmax(axis=0) picks, for each class, the digit that "
+                        "is most likely that class", "one row per digit: the most probable "
+                        "class of each digit is the argmax along axis 1")
+        if matches(got, expected * len(labels)):
+            raise wrong(f"{where.capitalize()}, accuracy gave {got:g}, a count; expected the "
+                        f"share {expected:.2f}", "take the mean, not the sum")
+        raise wrong(f"{where.capitalize()}, accuracy gave {got:.4f}; expected {expected:.4f}",
+                    "compare each digit's most probable class (argmax along axis 1) with its "
+                    "label, then average")
+    return correct("argmax(axis=1) gives each digit's most probable class. The bug ran without "
+                   "an error on a batch of exactly ten digits, where rows and classes have the "
+                   "same count: test a function on shapes that cannot be confused.")
+
+
+accuracy_bug = Exercise(
+    id="cnn.accuracy_bug",
+    lesson="03",
+    title="Find the bug: an accuracy that runs, and is wrong",
+    judge=_judge_accuracy,
+    hints=("Try it on a batch of 7 digits, then look at the shape of predicted.",
+           "Axis 0 runs over the digits, axis 1 over the ten classes: which one should argmax "
+           "reduce?"),
+    answer="accuracy",
+    kind="find the bug",
+    solution=BUGGY_ACCURACY.replace("argmax(axis=0)", "argmax(axis=1)"),
+    mistakes=(
+        (BUGGY_ACCURACY, "along axis 1"),
+        (BUGGY_ACCURACY.replace("argmax(axis=0)", "argmax(axis=1)").replace(
+            "np.mean(", "np.sum("), "not the sum"),
+        (BUGGY_ACCURACY.replace("argmax(axis=0)", "max(axis=1)"), "expected"),
+        ("def accuracy(probabilities, labels):\n"
+         "    return float(keras.metrics.SparseCategoricalAccuracy()(labels, probabilities))",
+         "course's version"),
+    ),
+    setup="import keras\nimport numpy as np",
+    forbidden=("keras.metrics.SparseCategoricalAccuracy", "keras.metrics.sparse_categorical_accuracy",
+               "course_utils.quality.digit_scores"),
+    variants=("def accuracy(probabilities, labels):\n"
+              "    return float(np.mean(np.argmax(probabilities, axis=-1) == labels))",),
 )

@@ -316,3 +316,53 @@ leakage = Exercise(
         ("leaking_lines = 'two and six'", "set of line numbers"),
     ),
 )
+
+
+# ---------------------------------------------------------------- predict: the baselines' order
+
+_BASELINES = {"persistence": "persistence", "seasonal naive": "seasonal naive",
+              "seasonal": "seasonal naive", "seasonal_naive": "seasonal naive",
+              "linear": "linear"}
+_ORDER = ["linear", "persistence", "seasonal naive"]  # MAE 0.32, 1.13, 1.64 ppm, no training
+
+
+def _judge_baselines(ranking):
+    if not isinstance(ranking, list | tuple) or len(ranking) != 3:
+        raise wrong(f"got {ranking!r}", "give a list of the three names, best first: "
+                    "'persistence', 'seasonal naive' and 'linear'")
+    names = [_BASELINES.get(str(name).strip().lower()) for name in ranking]
+    if None in names or len(set(names)) != 3:
+        raise wrong(f"got {list(ranking)!r}", "use each of 'persistence', 'seasonal naive' and "
+                    "'linear' once")
+    if names[0] != "linear":
+        raise wrong(f"{names[0]} first", "the linear model weighs all ten months of the window; "
+                    "it can follow the trend and the season at once. The other two each copy "
+                    "a single month")
+    if names != _ORDER:
+        raise wrong("seasonal naive before persistence",
+                    "seasonal naive copies the same month a year ago: the season's shape is "
+                    "right, but a whole year of growth is missing, more than one month's "
+                    "change, which is all persistence misses")
+    return correct("Run the next cell: the linear model first, then persistence, then seasonal "
+                   "naive. A year of growth is a bigger miss than a month of season.")
+
+
+baseline_order = Exercise(
+    id="forecast.baseline_order",
+    lesson="05",
+    title="Predict which baseline forecasts best",
+    judge=_judge_baselines,
+    hints=("How much does CO2 change in one month, and how much in a year?",
+           "Seasonal naive is right about the season and wrong by a year's growth; persistence "
+           "is wrong by one month's change."),
+    answer="ranking",
+    kind="predict",
+    solution='ranking = ["linear", "persistence", "seasonal naive"]',
+    mistakes=(
+        ('ranking = ["linear", "seasonal naive", "persistence"]', "year of growth is missing"),
+        ('ranking = ["persistence", "linear", "seasonal naive"]', "all ten months"),
+        ('ranking = ["seasonal naive", "linear", "persistence"]', "all ten months"),
+        ('ranking = ["linear", "linear", "persistence"]', "once"),
+    ),
+    variants=('ranking = ("Linear", "persistence", "seasonal")',),
+)

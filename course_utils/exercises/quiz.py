@@ -1,6 +1,9 @@
-"""Lesson 09's final quiz: one question on each family, and the choice between them."""
+"""Lesson 09's exercises: a prediction before its first experiment, and the final quiz (the
+choice of a family, the hidden state, and a bug that makes augmentation look better than it is)."""
 
-from course_utils.checks import Exercise, correct, wrong
+import numpy as np
+
+from course_utils.checks import Exercise, attempt, correct, wrong
 
 _TASKS = {
     "sort photos of skin lesions into benign and malignant": "CNN",
@@ -74,50 +77,6 @@ architecture = Exercise(
 )
 
 
-def _judge_pool_shape(answer):
-    try:
-        shape = tuple(int(size) for size in answer)
-    except TypeError:
-        raise wrong(f"expected a shape such as (32, 10, 10, 8), got {answer!r}",
-                    "write the four sizes in a tuple") from None
-    expected = (32, 14, 14, 16)
-    if shape == expected:
-        return correct("Pooling halves height and width and keeps the batch and the channels.")
-    if len(shape) != 4:
-        raise wrong(f"got {len(shape)} sizes, expected 4 (batch, height, width, channels)",
-                    "pooling keeps the rank of its input")
-    if shape[0] != 32:
-        raise wrong(f"the batch size changed to {shape[0]}",
-                    "pooling works on each image separately: the batch stays 32")
-    if shape[3] != 16:
-        raise wrong(f"the channels changed to {shape[3]}",
-                    "pooling works on each channel separately: channels are unchanged")
-    if shape[1:3] == (28, 28):
-        raise wrong("height and width are unchanged",
-                    "a 2x2 window with stride 2 (the default) moves two pixels at a time")
-    if shape[1:3] == (27, 27):
-        raise wrong("27 x 27 is what a stride of 1 would give",
-                    "MaxPooling2D(2) uses the pool size as its stride")
-    raise wrong(f"{shape} is not the output shape", "output size = floor((28 - 2) / 2) + 1")
-
-
-pool_shape = Exercise(
-    id="quiz.pool_shape",
-    lesson="09",
-    title="The shape after a pooling layer",
-    judge=_judge_pool_shape,
-    hints=("Lesson 02: a pooling window slides over height and width only.",
-           "With 'valid' padding the output size is floor((size - pool) / stride) + 1."),
-    answer="pooled_shape",
-    kind="predict",
-    solution="pooled_shape = (32, 14, 14, 16)",
-    mistakes=(("pooled_shape = (32, 14, 14, 8)", "channels are unchanged"),
-              ("pooled_shape = (32, 27, 27, 16)", "stride of 1"),
-              ("pooled_shape = (32, 28, 28, 16)", "two pixels at a time"),
-              ("pooled_shape = (16, 14, 14, 16)", "the batch stays 32")),
-    setup="",
-)
-
 _STATE_OPTIONS = {
     "A": "the input x_t of the current step",
     "B": "a summary of the inputs x_1 ... x_t seen so far, updated at every step",
@@ -156,40 +115,160 @@ hidden_state = Exercise(
 )
 
 
-def _judge_equilibrium(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        raise wrong(f"expected a number between 0 and 1, got {answer!r}",
-                    "give D's output as a probability") from None
-    if abs(value - 0.5) < 1e-6:
-        return correct("When generated samples are indistinguishable from real ones, the best "
-                       "the discriminator can do is answer 1/2 for everything (lesson 07).")
-    if value >= 0.99:
-        raise wrong("D(x) = 1 means D is sure every sample is real",
-                    "at equilibrium D cannot tell real from generated: how sure can it be?")
-    if value <= 0.01:
-        raise wrong("D(x) = 0 means D is sure every sample is fake",
-                    "half of what D sees is real: a D that always says 'fake' is often wrong")
-    if abs(value - 0.9) < 1e-6:
-        raise wrong("0.9 is the smoothed label used for real images while training",
-                    "the question is about D's output once G is perfect, not the training target")
-    raise wrong(f"{value} is not D's output at equilibrium",
-                "if real and generated look the same, what probability is the honest answer?")
+# ---------------------------------------------------------------- predict: which model moves better
+
+def _judge_shifted_winner(answer):
+    choice = str(answer).strip().lower()
+    if choice in ("cnn", "the cnn", "convolutional network"):
+        return correct("Run the next cell to see by how much. The CNN's filters are shared by "
+                       "every position, and its pooling forgives small moves; the dense network "
+                       "must learn each digit at each position from examples.")
+    if choice in ("dense", "dense network", "the dense network", "mlp"):
+        raise wrong("the dense network has more parameters, but each belongs to one pixel",
+                    "a stroke learned at one position: which of the two models can use it at "
+                    "another position?")
+    if choice in ("same", "the same", "equal", "tie"):
+        raise wrong("a shift is not the same thing to the two models",
+                    "which one applies the same weights at every position?")
+    raise wrong(f"{answer!r} is not one of the two models",
+                'answer "CNN", "dense network" or "the same"')
 
 
-equilibrium = Exercise(
-    id="quiz.equilibrium",
+shifted_winner = Exercise(
+    id="quiz.shifted_winner",
     lesson="09",
-    title="The discriminator at equilibrium",
-    judge=_judge_equilibrium,
-    hints=("Lesson 07: the optimal D is p_data / (p_data + p_generator).",
-           "At equilibrium p_generator = p_data."),
-    answer="d_at_equilibrium",
+    title="Predict which model copes with moving digits",
+    judge=_judge_shifted_winner,
+    hints=("Lesson 01: a convolution slides the same filter over every position.",
+           "Lesson 02: pooling keeps the strongest response in a window, wherever it is."),
+    answer="better_on_moving_digits",
     kind="predict",
-    solution="d_at_equilibrium = 0.5",
-    mistakes=(("d_at_equilibrium = 1.0", "how sure can it be?"),
-              ("d_at_equilibrium = 0.0", "half of what D sees is real"),
-              ("d_at_equilibrium = 0.9", "smoothed label")),
+    solution='better_on_moving_digits = "CNN"',
+    mistakes=(('better_on_moving_digits = "dense network"', "each belongs to one pixel"),
+              ('better_on_moving_digits = "the same"', "same weights at every position"),
+              ('better_on_moving_digits = "RNN"', "not one of the two models")),
     setup="",
+)
+
+
+# ---------------------------------------------------------------- find the bug: augment, then split
+
+def _split(augment_first: bool, augment_test: bool = False) -> str:
+    augment = ("    shifted = data.shift_images(images, right=2)  # one shifted copy of each digit\n"
+               "    images = np.concatenate([images, shifted])\n"
+               "    labels = np.concatenate([labels, labels])\n")
+    split = ("    cut = int(0.8 * len(images))\n"
+             "    train = images[:cut], labels[:cut]\n"
+             "    test = images[cut:], labels[cut:]\n")
+    after = ("    shifted = data.shift_images(train[0], right=2)  # training digits only\n"
+             "    train = np.concatenate([train[0], shifted]), np.concatenate([train[1], train[1]])\n")
+    if augment_test:
+        after += ("    test = (np.concatenate([test[0], data.shift_images(test[0], right=2)]),\n"
+                  "            np.concatenate([test[1], test[1]]))\n")
+    body = (augment + split) if augment_first else (split + after)
+    return ("def split_and_augment(images, labels, rng):\n"
+            '    """Shuffle the digits, keep 20% of them as test digits, and add to the training\n'
+            '    digits a copy of each, shifted 2 pixels right. Returns (train, test), each\n'
+            '    (images, labels)."""\n'
+            "    order = rng.permutation(len(images))\n"
+            "    images, labels = images[order], labels[order]\n"
+            + body + "    return train, test")
+
+
+BUGGY_SPLIT = _split(augment_first=True)
+"""What lesson 09 ships: shifted copies of the test digits land in training, and vice versa."""
+
+
+def _marked_digits(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Digit i is a single dot of ink i + 1 at row 1, column 1 of a 6x6 frame; its label is
+    i % 10. A copy shifted 2 pixels right has the dot at column 3: each image says which
+    digit it is and whether it was shifted."""
+    images = np.zeros((count, 6, 6))
+    images[np.arange(count), 1, 1] = np.arange(1, count + 1)
+    return images, np.arange(count) % 10
+
+
+def _identify(images: np.ndarray) -> list[tuple[int, bool]]:
+    found = []
+    for image in np.asarray(images):
+        rows, columns = np.nonzero(image)
+        if len(rows) != 1:
+            found.append((-1, False))
+            continue
+        found.append((int(round(image[rows[0], columns[0]])) - 1, bool(columns[0] == 3)))
+    return found
+
+
+def _judge_split(split_and_augment):
+    for count in (10, 25, 40):
+        where = f"For {count} digits"
+        images, labels = _marked_digits(count)
+        result = attempt(split_and_augment, images.copy(), labels.copy(),
+                         np.random.default_rng(count), case=where)
+        try:
+            (train_x, train_y), (test_x, test_y) = result
+        except (TypeError, ValueError):
+            raise wrong(f"{where}, split_and_augment returned {type(result).__name__}",
+                        "return (train, test), each a pair (images, labels)") from None
+        train, test = _identify(train_x), _identify(test_x)
+        if len(train_y) != len(train) or len(test_y) != len(test):
+            raise wrong(f"{where}, the images and labels of a part differ in number",
+                        "repeat the labels along with the images")
+        if any(not 0 <= digit < count for digit, _ in train + test):
+            raise wrong(f"{where}, the parts hold images that are not among the digits given",
+                        "split and shift the images passed in; make no new ones")
+        if any(labels[digit] != label
+               for (digit, _), label in zip(train + test, [*train_y, *test_y])):
+            raise wrong(f"{where}, a digit carries another digit's label",
+                        "shuffle images and labels with the same order")
+        test_digits = {digit for digit, _ in test}
+        train_digits = {digit for digit, _ in train}
+        if test_digits & train_digits:
+            raise wrong(f"{where}, {len(test_digits & train_digits)} test digits also appear "
+                        "in training, as themselves or as their shifted copy: the test score "
+                        "would reward memory", "split first, then augment the training part "
+                        "only: a digit and its copy must stay on the same side")
+        if any(shifted for _, shifted in test):
+            raise wrong(f"{where}, the test part holds shifted copies",
+                        "augment the training part only: the test digits are measured as they "
+                        "come")
+        expected_test = count - int(0.8 * count)
+        if len(test) != expected_test:
+            raise wrong(f"{where}, the test part holds {len(test)} digits; expected "
+                        f"{expected_test}, 20% of the digits", "cut the digits before "
+                        "augmenting, so that 20% of the digits are test digits")
+        originals = sorted(digit for digit, shifted in train if not shifted)
+        copies = sorted(digit for digit, shifted in train if shifted)
+        if originals != copies or len(originals) != count - expected_test:
+            raise wrong(f"{where}, not every training digit has its shifted copy in training",
+                        "add one shifted copy of each training digit")
+    return correct("A digit and its shifted copy are nearly the same image. Augmenting before "
+                   "splitting put copies of test digits into training, so the test score "
+                   "measured memory, and augmentation looked better than it is. Split first; "
+                   "augment the training part only.")
+
+
+augment_split = Exercise(
+    id="quiz.augment_split",
+    lesson="09",
+    title="Find the bug: augmentation that leaks into the test digits",
+    judge=_judge_split,
+    hints=("Follow one digit: where can its shifted copy end up, and where can the digit?",
+           "What the test digits must never share with training, they share here through the "
+           "copies."),
+    answer="split_and_augment",
+    kind="find the bug",
+    solution=_split(augment_first=False),
+    mistakes=(
+        (BUGGY_SPLIT, "split first"),
+        (_split(augment_first=False, augment_test=True), "test part holds shifted copies"),
+        (_split(augment_first=False).replace(
+            "np.concatenate([train[1], train[1]])", "train[1]"), "differ in number"),
+        (_split(augment_first=False).replace(
+            "    order = rng.permutation(len(images))\n    images, labels = images[order], "
+            "labels[order]\n", "    images = images[rng.permutation(len(images))]\n"),
+         "another digit's label"),
+    ),
+    setup="import numpy as np\nfrom course_utils import data",
+    forbidden=("sklearn.model_selection.train_test_split",),
 )
