@@ -1,5 +1,5 @@
 """Lesson 06's exercises: one LSTM step, a bug in an LSTM step, one GRU step, LSTM and GRU
-parameters, picking a layer, the perplexity of a next-character model.
+parameters, picking a layer, the perplexity of a next-character model and of a uniform guess.
 
 The two steps are written in scaffolds; their judges run them on many seeded random batches,
 sizes and weights, smallest first, against the course's reference, and name the smallest case
@@ -689,6 +689,69 @@ perplexity = Exercise(
         "            count += 1\n"
         "    return np.exp(total / count)",
     ),
+)
+
+
+# ---------------------------------------------------------------- predict: a uniform guess
+
+_NEXT_TOKENS = 27
+"""What can come next in lesson 06's names: 26 letters and END (START never comes next)."""
+
+
+def _judge_uniform_perplexity(predicted):
+    if isinstance(predicted, bool) or not isinstance(predicted, int | float | np.integer
+                                                     | np.floating):
+        raise wrong(f"expected one number, got {predicted!r}",
+                    "write the perplexity as a number, e.g. predicted_perplexity = 10")
+    if matches(predicted, _NEXT_TOKENS, rtol=1e-3):
+        return correct(f"Every step gives the true character p = 1/{_NEXT_TOKENS}, so the "
+                       f"cross-entropy is log {_NEXT_TOKENS} and the perplexity "
+                       f"e^(log {_NEXT_TOKENS}) = {_NEXT_TOKENS}: a uniform guess over V "
+                       "choices has perplexity V. Run the next cell.")
+    said = f"you predicted {predicted:g}"
+    known = (
+        (np.log(_NEXT_TOKENS), f"{said}: that is the cross-entropy, log {_NEXT_TOKENS}",
+         "perplexity is e to the power of the cross-entropy"),
+        (np.log2(_NEXT_TOKENS), f"{said}: that is the cross-entropy in bits",
+         "perplexity is 2 to the power of the cross-entropy in bits, or e to it in nats"),
+        (1 / _NEXT_TOKENS, f"{said}: that is the probability of each character",
+         "perplexity counts equally likely choices: it is one over that probability"),
+        (_NEXT_TOKENS + 1, f"{said}: that counts START, which never comes next",
+         "the uniform guess spreads over the tokens that can come next: letters and END"),
+        (_NEXT_TOKENS - 1, f"{said}: that counts the letters only",
+         "END can come next too: the model must predict where a name stops"),
+    )
+    for value, message, hint in known:
+        if matches(predicted, value, rtol=1e-2):
+            raise wrong(message, hint)
+    raise wrong(f"{said}, which is not the uniform guess's perplexity",
+                "at every step each possible next token gets the same probability 1/V; "
+                "work out -log of it, then e to that power")
+
+
+uniform_perplexity = Exercise(
+    id="gated.uniform_perplexity",
+    lesson="06",
+    title="Predict the perplexity of a uniform guess",
+    judge=_judge_uniform_perplexity,
+    hints=("A uniform guess gives every token that can come next the same probability. How "
+           "many tokens can come next after a letter of a name?",
+           "If each true character gets probability 1/V, the mean of -log p is log V."),
+    answer="predicted_perplexity",
+    kind="predict",
+    solution="predicted_perplexity = 27",
+    mistakes=(
+        ("predicted_perplexity = 3.2958", "cross-entropy"),
+        ("predicted_perplexity = 1 / 27", "probability of each character"),
+        ("predicted_perplexity = 28", "START"),
+        ("predicted_perplexity = 26", "letters only"),
+        ("predicted_perplexity = 4.75", "bits"),
+        ("predicted_perplexity = 10", "not the uniform guess"),
+        ("predicted_perplexity = '27'", "one number"),
+    ),
+    setup="",
+    variants=("predicted_perplexity = 27.0", "import math\npredicted_perplexity = "
+              "math.exp(math.log(27))"),
 )
 
 
