@@ -35,11 +35,15 @@ import dataclasses
 import functools
 import html
 import importlib
+import inspect
+import io
 import json
 import linecache
 import os
 import pkgutil
 import sys
+import textwrap
+import tokenize
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -324,16 +328,54 @@ def attempt(function: Callable[..., Any], *args: Any, case: str = "", error_hint
     return result
 
 
+def _learner_frames(error: BaseException) -> list[Any]:
+    """The traceback entries that run the learner's code, outermost first."""
+    frames = []
+    entry = error.__traceback__
+    while entry is not None:
+        name = entry.tb_frame.f_code.co_filename
+        if "course_utils" not in name and "site-packages" not in name and "/lib/python" not in name:
+            frames.append(entry)
+        entry = entry.tb_next
+    return frames
+
+
+def _placeholders(code: Any) -> list[tuple[int, str]]:
+    """(line number, line) of every `...` in the source of a code object, in order; empty
+    when the source cannot be read. Comments and strings do not count."""
+    try:
+        lines, start = inspect.getsourcelines(code)
+    except (OSError, TypeError):
+        return []
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(textwrap.dedent("".join(lines))).readline):
+            if token.type == tokenize.OP and token.string == "...":
+                row = token.start[0]
+                found.setdefault(start + row - 1, lines[row - 1].strip())
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+    return list(found.items())
+
+
 def _unfinished_line(error: BaseException) -> str:
-    """Which line of the learner's scaffold still holds a `...`, from the error it caused."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if "course_utils" not in frame.filename and "site-packages" not in frame.filename
-              and "/lib/python" not in frame.filename]
+    """Which line of the learner's scaffold still holds a `...`: the first `...` left in the
+    function where the error came from (the error itself is often raised a line or two
+    later, where the placeholder is used)."""
+    frames = _learner_frames(error)
     if not frames:
         return ""
-    frame = frames[-1]
-    code = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
-    return (f"Line {frame.lineno} of `{frame.name}` still holds a `...`: {code}\n"
+    frame = frames[-1].tb_frame
+    name = frame.f_code.co_name
+    left = _placeholders(frame.f_code)
+    if left:
+        (line, code), more = left[0], len(left) - 1
+        others = f" (and {more} more line{'s' if more > 1 else ''} below)" if more else ""
+    else:
+        line = frames[-1].tb_lineno
+        code = linecache.getline(frame.f_code.co_filename, line).strip()
+        others = ""
+    return (f"Line {line} of `{name}` still holds a `...`{others}: {code}\n"
             "Replace each `...` with your code, run the cell, then run this one.")
 
 
