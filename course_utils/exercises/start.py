@@ -208,3 +208,129 @@ cross_entropy = Exercise(
         "    return float(-np.log(probabilities[label]))",
     ),
 )
+
+
+# ---------------------------------------------------------------- predict: the rate that diverges
+
+def _judge_diverging_rate(answer: Any) -> str:
+    try:
+        rate = float(answer)
+    except (TypeError, ValueError):
+        raise wrong(f"got {answer!r}", "give one of the three rates: 0.001, 0.02 or 0.03") from None
+    if np.isclose(rate, 0.03):
+        return correct("Run the next cell: at 0.03 each step overshoots the bottom of the "
+                       "loss by more than the last, and the loss grows without end, while 0.02, "
+                       "only a third smaller, converges. The edge is sharp, and it depends on "
+                       "the problem: that is why the rate is a setting to choose.")
+    if np.isclose(rate, 0.001):
+        raise wrong("0.001 takes the smallest steps: it can only be slow",
+                    "a step overshoots when it is too large for the slope it follows")
+    if np.isclose(rate, 0.02):
+        raise wrong("0.02 is close to the edge, but on this line it still converges",
+                    "which of the three steps is largest?")
+    raise wrong(f"{answer!r} is not one of the three rates of the cell below",
+                "answer 0.001, 0.02 or 0.03")
+
+
+diverging_rate = Exercise(
+    id="start.diverging_rate",
+    lesson="00",
+    title="Predict which learning rate diverges",
+    judge=_judge_diverging_rate,
+    hints=("Each step moves the weight by the learning rate times the slope.",
+           "If a step jumps past the bottom of the valley to a point higher on the other side, "
+           "the next slope is steeper, and the next jump longer."),
+    answer="diverging_rate",
+    kind="predict",
+    solution="diverging_rate = 0.03",
+    mistakes=(("diverging_rate = 0.001", "smallest steps"),
+              ("diverging_rate = 0.02", "still converges"),
+              ("diverging_rate = 0.1", "not one of the three")),
+)
+
+
+# ---------------------------------------------------------------- find the bug: a step that climbs
+
+_LINE_SETUP = ("import numpy as np\n\n\n"
+               "def predict(weight, bias, x):\n"
+               "    return weight * x + bias\n\n\n"
+               "def gradients(weight, bias, x, y):\n"
+               "    error = predict(weight, bias, x) - y\n"
+               "    return np.mean(2 * error * x), np.mean(2 * error)")
+
+BUGGY_STEP = ("def descend(weight, bias, x, y, learning_rate):\n"
+              '    """One step of gradient descent on mse_loss: returns the new (weight, bias)."""\n'
+              "    weight_slope, bias_slope = gradients(weight, bias, x, y)\n"
+              "    return weight + learning_rate * weight_slope, bias + learning_rate * bias_slope")
+"""What lesson 00 ships: every step goes uphill."""
+
+
+def _slopes(weight: float, bias: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    error = weight * x + bias - y
+    return float(np.mean(2 * error * x)), float(np.mean(2 * error))
+
+
+def _judge_descend(descend: Any) -> str:
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        x = np.round(rng.uniform(-3, 3, size=int(rng.integers(2, 8))), 2)
+        y = np.round(rng.normal(size=x.shape), 2)
+        weight, bias = (float(value) for value in np.round(rng.normal(size=2), 2))
+        rate = float(rng.choice([0.01, 0.05, 0.1]))
+        where = (f"For weight {weight}, bias {bias}, learning rate {rate} and {len(x)} points")
+        result = attempt(descend, weight, bias, x.copy(), y.copy(), rate, case=where)
+        try:
+            new_weight, new_bias = (float(value) for value in result)
+        except (TypeError, ValueError):
+            raise wrong(f"{where}, descend returned {result!r}",
+                        "return the new weight and the new bias, as a pair") from None
+        weight_slope, bias_slope = _slopes(weight, bias, x, y)
+        expected = (weight - rate * weight_slope, bias - rate * bias_slope)
+        got = (new_weight, new_bias)
+        if matches(got, expected):
+            continue
+        if matches(got, (weight + rate * weight_slope, bias + rate * bias_slope)):
+            raise wrong(f"{where}, the step went uphill: the loss grew",
+                        "a step moves against the slope: subtract learning_rate * slope")
+        if matches(got[0], expected[0]) and not matches(got[1], expected[1]):
+            raise wrong(f"{where}, the weight is right but the bias is {got[1]:.4f}; expected "
+                        f"{expected[1]:.4f}", "the bias moves against its own slope too")
+        if matches(got, (weight - rate * bias_slope, bias - rate * weight_slope)):
+            raise wrong(f"{where}, the weight moved along the bias's slope and the bias along "
+                        "the weight's", "each number moves against its own slope")
+        if matches(got, (weight - weight_slope, bias - bias_slope)):
+            raise wrong(f"{where}, the step is the whole slope",
+                        "multiply each slope by the learning rate")
+        raise wrong(f"{where}, descend gave ({got[0]:.4f}, {got[1]:.4f}); expected "
+                    f"({expected[0]:.4f}, {expected[1]:.4f})",
+                    "new value = value - learning_rate * its slope")
+    return correct("Against the slope is downhill. A loss that grows step after step at a "
+                   "small learning rate points to a sign error like this one; at a large rate, "
+                   "to a step too long, as in the figure above.")
+
+
+descend_bug = Exercise(
+    id="start.descend_bug",
+    lesson="00",
+    title="Find the bug: a step of gradient descent that climbs",
+    judge=_judge_descend,
+    hints=("Run it from weight 0 and bias 0 a few times and print mse_loss after each step.",
+           "A positive slope says the loss grows when the weight grows: which way should the "
+           "weight move?"),
+    answer="descend",
+    kind="find the bug",
+    solution=BUGGY_STEP.replace("weight + learning_rate", "weight - learning_rate").replace(
+        "bias + learning_rate", "bias - learning_rate"),
+    mistakes=(
+        (BUGGY_STEP, "uphill"),
+        (BUGGY_STEP.replace("weight + learning_rate", "weight - learning_rate"), "its own slope"),
+        (BUGGY_STEP.replace("weight + learning_rate * weight_slope",
+                            "weight - learning_rate * bias_slope").replace(
+            "bias + learning_rate * bias_slope", "bias - learning_rate * weight_slope"),
+         "its own slope"),
+        (BUGGY_STEP.replace("weight + learning_rate * weight_slope", "weight - weight_slope")
+         .replace("bias + learning_rate * bias_slope", "bias - bias_slope"), "whole slope"),
+    ),
+    setup=_LINE_SETUP,
+    forbidden=("keras.optimizers.SGD",),
+)
