@@ -334,3 +334,9 @@ def test_an_array_of_placeholders_is_not_attempted():
 
     assert checks.check("gan_digits.training_loop",
                         lambda *args, **kwargs: losses()).status == checks.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("lesson", [f"{number:02d}" for number in range(10)])
+def test_every_lesson_asks_a_prediction_and_a_bug_to_find(lesson):
+    kinds = {exercise.kind for exercise in checks.exercises(lesson)}
+    assert {"predict", "find the bug"} <= kinds, f"lesson {lesson} has only {sorted(kinds)}"
