@@ -34,7 +34,8 @@ def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     pages = build_site.build(out, reuse=ROOT / "test-artifacts" / "executed")
     assert [page.name for page in pages] == ["index.html"] + [
-        name.replace(".ipynb", ".html") for name in LESSONS] + ["glossary.html"]
+        name.replace(".ipynb", ".html") for name in LESSONS] + [
+        f"{name}.html" for name in build_site.DOC_PAGES]
     return out
 
 
@@ -120,6 +121,10 @@ def test_every_figure_has_alt_text_from_its_caption(site, name):
 def test_the_glossary_is_a_page_and_lessons_link_to_it_and_to_colab(site):
     glossary = (site / "glossary.html").read_text(encoding="utf-8")
     assert "mode collapse" in glossary and 'href="01_convolution.html"' in glossary
+    prerequisites = (site / "prerequisites.html").read_text(encoding="utf-8")
+    assert 'href="00_start_here.html"' in prerequisites and 'href="glossary.html"' in prerequisites
+    start = (site / "00_start_here.html").read_text(encoding="utf-8")
+    assert 'href="prerequisites.html"' in start
     for name in LESSONS:
         page = (site / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
         assert 'href="glossary.html"' in page
@@ -155,14 +160,15 @@ def test_pages_render_in_a_browser_with_figures_and_formulas(site, browser):  # 
             if request.url.startswith(("file:", "http")) else None)
     page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
     try:
-        for name in ["index.html", "glossary.html"] + [lesson.replace(".ipynb", ".html")
-                                                       for lesson in LESSONS]:
+        documents = [f"{name}.html" for name in build_site.DOC_PAGES]
+        for name in ["index.html", *documents] + [lesson.replace(".ipynb", ".html")
+                                                  for lesson in LESSONS]:
             page.goto((site / name).as_uri())
             page.wait_for_load_state("load")
             broken = page.evaluate("[...document.images].filter(i => !i.complete || "
                                    "i.naturalWidth === 0).length")
             assert broken == 0, f"{name}: {broken} images did not load"
-            if name not in ("index.html", "glossary.html"):
+            if name != "index.html" and name not in documents:
                 assert page.locator("nav.course-nav").count() == 2
                 assert page.locator(".jp-OutputArea-output img").count() >= 1
             page.screenshot(path=screenshots / name.replace(".html", ".png"), full_page=True)
@@ -222,3 +228,13 @@ def test_progress_bars_are_shown_as_a_terminal_shows_them():
     assert build_site.as_terminal("10/60 loss\b\b\b\b\b\b\b\b\b\b20/60 loss") == "20/60 loss"
     assert build_site.as_terminal("step 5\b\b\b\b\b\bstep 50\n") == "step 50\n"
     assert build_site.as_terminal("plain text\nkept") == "plain text\nkept"
+
+
+def test_links_to_the_course_documents_point_into_the_site_or_to_the_release():
+    lesson = "[the glossary](../docs/glossary.md) and [setup](../docs/attendee_setup.md#windows)"
+    assert build_site.site_links(lesson) == (
+        f"[the glossary](glossary.html) and [setup]({release.home()}/blob/{release.tag()}"
+        "/docs/attendee_setup.md#windows)")
+    document = "[the glossary](glossary.md), [lesson 00](../notebooks/00_start_here.ipynb)"
+    assert build_site.site_links(document, folder="docs") == (
+        "[the glossary](glossary.html), [lesson 00](00_start_here.html)")

@@ -11,7 +11,8 @@ every explorer displays beside its live widget), and buttons that only work with
 are left out. Every figure's alt text is its caption, the italic paragraph under its cell
 (an explorer's picture: the text that introduces it). The executed notebooks are saved beside
 the pages (_site/notebooks/), to download and open in JupyterLab; each page also links to
-the lesson in Colab at the release tag, and to the glossary (docs/glossary.md, as a page). Formulas are typeset by a copy of MathJax shipped in the site, so the pages
+the lesson in Colab at the release tag, and to the glossary and the prerequisites (docs/glossary.md
+and docs/prerequisites.md, as pages). Formulas are typeset by a copy of MathJax shipped in the site, so the pages
 work offline. _site/index.html is the lesson map; every lesson page links to the index and
 to the lessons before and after it. A lesson that raises an error stops the build.
 """
@@ -40,7 +41,9 @@ import nbformat  # noqa: E402
 from tools import nbtools, release  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
-GLOSSARY = ROOT / "docs" / "glossary.md"
+DOCS = ROOT / "docs"
+# the course's documents that lessons link to, rendered as pages of the site: name -> title
+DOC_PAGES = {"glossary": "Glossary", "prerequisites": "Before you start: prerequisites"}
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -105,10 +108,20 @@ def prepare(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def site_links(markdown: str) -> str:
-    """Links to lessons and to the glossary, as the site names them."""
+def site_links(markdown: str, folder: str = "notebooks") -> str:
+    """Links to lessons and to the course's documents, as the site names them. ``folder``:
+    where the markdown lives ("notebooks" or "docs"), which decides what its relative links
+    mean. A document the site does not hold links to the repository at the release tag."""
     markdown = re.sub(r"\]\((?:\.\./notebooks/)?(\d\d_\w+)\.ipynb", r"](\1.html", markdown)
-    return markdown.replace("](../docs/glossary.md", "](glossary.html")
+    docs = "" if folder == "docs" else "../docs/"
+
+    def document(found: re.Match) -> str:
+        name, anchor = found.group(1), found.group(2) or ""
+        if name in DOC_PAGES:
+            return f"]({name}.html{anchor}"
+        return f"]({release.home()}/blob/{release.tag()}/docs/{name}.md{anchor}"
+
+    return re.sub(rf"\]\({re.escape(docs)}(\w+)\.md(#[\w-]+)?", document, markdown)
 
 
 def alt_text(cells: list, index: int) -> str:
@@ -295,9 +308,11 @@ def build(out: Path, only: list[str] | None = None, timeout: int = 900,
     index = out / "index.html"
     index.write_text(index_page(lessons, {lesson.number for lesson in chosen}),
                      encoding="utf-8")
-    glossary = out / "glossary.html"
-    glossary.write_text(glossary_page(), encoding="utf-8")
-    return [index, *pages, glossary]
+    documents = []
+    for name in DOC_PAGES:
+        documents.append(out / f"{name}.html")
+        documents[-1].write_text(document_page(name), encoding="utf-8")
+    return [index, *pages, *documents]
 
 
 def _render(notebook: nbformat.NotebookNode, lesson: Lesson, lessons: list[Lesson], out: Path,
@@ -330,11 +345,11 @@ def _executed(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, float]:
     return notebook, time.perf_counter() - began
 
 
-def glossary_page() -> str:
-    """docs/glossary.md as a page of the site, in the lessons' look."""
-    text = site_links(GLOSSARY.read_text(encoding="utf-8"))
+def document_page(name: str) -> str:
+    """docs/<name>.md as a page of the site, in the lessons' look."""
+    text = site_links((DOCS / f"{name}.md").read_text(encoding="utf-8"), folder="docs")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)],
-                                        metadata={"title": "Glossary"})
+                                        metadata={"title": DOC_PAGES[name]})
     nav = ('<nav class="course-nav"><span><a href="index.html">All lessons</a></span></nav>')
     body, _ = _exporter().from_notebook_node(notebook, resources={"course_nav": nav})
     return body
