@@ -56,6 +56,22 @@ def test_step_is_one_column_of_the_sequence():
     np.testing.assert_allclose(recurrent.rnn_step(x[:, 3], states[:, 2], W, U, b), states[:, 3])
 
 
+def _tape_gradients(x, W, U, b, h0, upstream, truncate=None):
+    """The gradients of sum(h_T * upstream) by TensorFlow's GradientTape, in float64, in the
+    order of recurrent.bptt's fields; with ``truncate`` = k, the state entering the last k
+    steps is held constant (tf.stop_gradient), as a framework training on windows does."""
+    variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
+    with tf.GradientTape() as tape:
+        x_var, W_var, U_var, b_var, h_var = variables
+        for t in range(x.shape[1]):
+            if truncate is not None and t == x.shape[1] - truncate:
+                h_var = tf.stop_gradient(h_var)
+            h_var = tf.tanh(x_var[:, t] @ W_var + h_var @ U_var + b_var)
+        loss = tf.reduce_sum(h_var * upstream)
+    return [gradient.numpy() for gradient in
+            tape.gradient(loss, variables, unconnected_gradients="zero")]
+
+
 @pytest.mark.parametrize("radius", [0.5, 1.0, 1.5])
 def test_bptt_equals_gradient_tape(radius):
     layer, (W, U, b) = _random_layer(units=5, features=2, seed=3, radius=radius)
@@ -63,16 +79,10 @@ def test_bptt_equals_gradient_tape(radius):
     x = rng.normal(size=(3, 12, 2))
     h0 = rng.uniform(-0.5, 0.5, (3, 5))
     upstream = rng.normal(size=(3, 5))
-    variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
-    with tf.GradientTape() as tape:
-        x_var, W_var, U_var, b_var, h_var = variables
-        for t in range(x.shape[1]):
-            h_var = tf.tanh(x_var[:, t] @ W_var + h_var @ U_var + b_var)
-        loss = tf.reduce_sum(h_var * upstream)
-    expected = tape.gradient(loss, variables)
+    expected = _tape_gradients(x, W, U, b, h0, upstream)
     got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream)
     for name, mine, theirs in zip(got._fields, got, expected, strict=True):
-        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-6, atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-10, err_msg=name)
 
 
 def test_bptt_input_gradient_equals_keras_layer_gradient():
@@ -146,18 +156,10 @@ def test_truncated_bptt_equals_gradient_tape_with_a_stopped_state(truncate):
     x = rng.normal(size=(3, 10, 2))
     h0 = rng.uniform(-0.5, 0.5, (3, 5))
     upstream = rng.normal(size=(3, 5))
-    variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
-    with tf.GradientTape() as tape:
-        x_var, W_var, U_var, b_var, h_var = variables
-        for t in range(x.shape[1]):
-            if t == x.shape[1] - truncate:
-                h_var = tf.stop_gradient(h_var)
-            h_var = tf.tanh(x_var[:, t] @ W_var + h_var @ U_var + b_var)
-        loss = tf.reduce_sum(h_var * upstream)
-    expected = tape.gradient(loss, variables, unconnected_gradients="zero")
+    expected = _tape_gradients(x, W, U, b, h0, upstream, truncate=truncate)
     got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream, truncate=truncate)
     for name, mine, theirs in zip(got._fields, got, expected, strict=True):
-        np.testing.assert_allclose(mine, theirs.numpy(), rtol=1e-6, atol=1e-10, err_msg=name)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-10, err_msg=name)
     assert not got.x[:, :-truncate].any(), "older inputs get exactly zero"
     assert got.x[:, -truncate:].all()
 
