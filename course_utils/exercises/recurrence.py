@@ -77,6 +77,15 @@ _FORWARD_MISTAKES: tuple[tuple[Callable[..., bool], str], ...] = (
 )
 
 
+def _name_the_mistake(where: str, failures: list, mistakes: Any, fallback: str) -> None:
+    """Raise the feedback for ``where``: the hint of the first known mistake that explains
+    every failing case (case, answer's result, arguments), else ``fallback``."""
+    for test, hint in mistakes:
+        if all(test(got, *arguments) for _, got, arguments in failures):
+            raise wrong(where, hint)
+    raise wrong(where, fallback)
+
+
 def _judge_states_against_reference(function: Any, name: str) -> None:
     """Run a forward pass on 60 random batches; raise wrong(...) naming the smallest failing
     case and the mistake that explains every failing case."""
@@ -111,10 +120,8 @@ def _judge_states_against_reference(function: Any, name: str) -> None:
     expected = recurrent.simple_rnn(*arguments, return_sequences=True)
     where = (f"{case}, the states of {name} differ; for the first sequence they are\n"
              f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
-    for test, hint in _FORWARD_MISTAKES:
-        if all(test(got, *arguments) for _, got, arguments in failures):
-            raise wrong(where, hint)
-    raise wrong(where, "h = tanh(x[:, t] @ W + h @ U + b), starting from zeros")
+    _name_the_mistake(where, failures, _FORWARD_MISTAKES,
+                      "h = tanh(x[:, t] @ W + h @ U + b), starting from zeros")
 
 
 def _judge_forward(rnn_forward: Any) -> str:
@@ -312,11 +319,9 @@ def _judge_backward(rnn_backward_to_inputs: Any) -> str:
     expected = recurrent.bptt(*arguments).x
     where = (f"{case} your gradient differs; for the first sequence it is\n"
              f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
-    for test, hint in _BACKWARD_MISTAKES:
-        if all(test(got, *arguments) for _, got, arguments in failures):
-            raise wrong(where, hint)
-    raise wrong(where, "grad_a = grad_h * (1 - h_t**2); then grad_a goes to x_t through W "
-                       "and to h_(t-1) through U, each transposed")
+    _name_the_mistake(where, failures, _BACKWARD_MISTAKES,
+                      "grad_a = grad_h * (1 - h_t**2); then grad_a goes to x_t through W "
+                      "and to h_(t-1) through U, each transposed")
 
 
 backward = Exercise(
@@ -712,11 +717,9 @@ def _judge_clip(clip_by_norm: Any) -> str:
     expected = recurrent.clip_by_global_norm(gradients, max_norm)
     where = (f"{case} the first array came back as\n{np.round(got[0], 3)}\nexpected\n"
              f"{np.round(expected[0], 3)}")
-    for test, hint in _CLIP_MISTAKES:
-        if all(test(got, *arguments) for _, got, arguments in failures):
-            raise wrong(where, hint)
-    raise wrong(where, "global_norm = sqrt of the sum of every squared entry of every array; "
-                       "then every array times min(1, max_norm / global_norm)")
+    _name_the_mistake(where, failures, _CLIP_MISTAKES,
+                      "global_norm = sqrt of the sum of every squared entry of every array; "
+                      "then every array times min(1, max_norm / global_norm)")
 
 
 clip = Exercise(
