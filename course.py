@@ -185,14 +185,11 @@ def test_phases(threads_one: bool = True) -> list[Phase]:
                                                "tests/test_adversarial.py",
                                                "tests/test_quality.py", *parallel]))
     # the notebook run keeps each lesson it executed whole, for the site phase to render
-    # the longest lessons first (tests/longest_first.py), so the two workers end together
     phases += [Phase("notebooks", ["notebooks", "templates", *NBVAL, *parallel,
                                    *(["--dist", "loadscope"] if parallel else []),
                                    "-p", "tests.executed_notebooks",
-                                   f"--save-executed={EXECUTED.relative_to(ROOT)}",
-                                   "-p", "tests.longest_first"]),
-               Phase("solved notebooks", ["tests/test_solved_notebooks.py", *parallel,
-                                          "-p", "tests.longest_first"])]
+                                   f"--save-executed={EXECUTED.relative_to(ROOT)}"]),
+               Phase("solved notebooks", ["tests/test_solved_notebooks.py", *parallel])]
     if (ROOT / "tests" / "test_hub.py").exists():
         phases.append(Phase("hub", ["tests/test_hub.py"]))
     phases += [Phase("browser", ["tests/test_browser.py"]),
