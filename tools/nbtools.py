@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
 import sys
 from pathlib import Path
@@ -37,6 +38,14 @@ def run_digest(path: Path) -> str:
     notebook itself, the course_utils package and the pinned requirements. Two executions
     with the same fingerprint ran the same code."""
     digest = hashlib.sha256(Path(path).read_bytes())
+    digest.update(_inputs_digest().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _inputs_digest() -> str:
+    """The fingerprint of RUN_INPUTS, read once per process: every lesson shares them."""
+    digest = hashlib.sha256()
     for name in RUN_INPUTS:
         top = ROOT / name
         files = sorted(top.rglob("*")) if top.is_dir() else [top]
