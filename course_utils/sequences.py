@@ -12,14 +12,17 @@ reads x = sequence[:-1] and predicts y = sequence[1:], one character ahead at ev
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from course_utils._arrays import callable_model, finite_array, given, run_first
+from course_utils.models._checkpoint import read_description
 
 __all__ = ["START", "END", "adding_problem", "TRIVIAL_MSE", "RECENT_ONLY_MSE", "marker_steps",
-           "recent_only_prediction", "loss_gradient_norms", "make_vocabulary", "encode_names", "decode",
+           "recent_only_prediction", "loss_gradient_norms", "ADDING_GRID", "adding_grid",
+           "make_vocabulary", "encode_names", "decode",
            "sample_names", "novelty", "plausibility", "is_well_formed", "perplexity"]
 
 START, END = "^", "$"
@@ -60,6 +63,13 @@ def adding_problem(num_sequences: int, length: int, seed: int = 0
 # of v2 and of where the markers are), and its MSE is what is left unknown: Var(v1) = 1/12.
 TRIVIAL_MSE = 1 / 6
 RECENT_ONLY_MSE = 1 / 12
+ADDING_GRID = Path(__file__).resolve().parent / "checkpoints" / "adding_grid.json"
+
+
+def adding_grid(path: str | Path = ADDING_GRID) -> dict[str, Any]:
+    """What tools/tune_adding.py recorded: its settings, the learning rates and seeds tried,
+    every run's validation MSE after each epoch, and the rate chosen per layer. Lesson 06."""
+    return read_description(path, "tools/tune_adding.py")
 
 
 def marker_steps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,9 @@
 """Tune the learning rate of each recurrent layer on lesson 06's adding problem, fairly.
 
     .venv/bin/python tools/tune_adding.py                   # the grid lesson 06 prints
+    .venv/bin/python tools/tune_adding.py --longer SimpleRNN 20   # then: one layer, at its
+                                                # chosen rate and the same seeds, for 20 epochs
+    .venv/bin/python tools/tune_adding.py --longer SimpleRNN 20 --longer-rate 0.001
     .venv/bin/python tools/tune_adding.py --seeds 0 --learning-rates 0.01 --output /tmp/a.json
 
 Every layer (SimpleRNN, LSTM, GRU; 32 units, then Dense(1)) is trained with Adam at every
@@ -10,7 +13,9 @@ is scored after every epoch on 2,000 validation sequences (seed 3); the learning
 final validation MSE, averaged over the seeds, is lowest is chosen for each layer. The test
 sequences of the lesson (seed 2) are never read here. Writes
 course_utils/checkpoints/adding_grid.json: the settings, this script's name, the date and
-every score. Results repeat bit for bit only on the same machine, thread count and versions.
+every score. ``--longer CELL EPOCHS`` adds to that file one more run per seed of one layer at
+its chosen rate (or at ``--longer-rate``) with more epochs: does a longer budget change its
+verdict? Results repeat bit for bit only on the same machine, thread count and versions.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ SEEDS = (0, 1)
 
 
 def train_once(cell: str, learning_rate: float, seed: int, x_train: np.ndarray,
-               y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray) -> dict:
+               y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray,
+               num_epochs: int = SETTINGS["num_epochs"]) -> dict:
     """One run of lesson 06's recipe; returns the validation MSE after each epoch."""
     import keras
 
@@ -51,7 +57,7 @@ def train_once(cell: str, learning_rate: float, seed: int, x_train: np.ndarray,
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="mse")
     start = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=SETTINGS["batch_size"],
-                        epochs=SETTINGS["num_epochs"], validation_data=(x_valid, y_valid),
+                        epochs=num_epochs, validation_data=(x_valid, y_valid),
                         verbose=0).history
     return {"validation_mse": [round(float(value), 6) for value in history["val_loss"]],
             "seconds": round(time.perf_counter() - start, 1)}
@@ -67,11 +73,37 @@ def choose(runs: dict) -> dict:
     return chosen
 
 
+def longer(path: Path, cell: str, num_epochs: int, arrays: tuple,
+           rate: float | None = None) -> None:
+    """Train ``cell`` at ``rate`` (its chosen one if None), with the grid's seeds, for
+    ``num_epochs``; add the runs to the record at ``path``."""
+    if cell not in CELLS or num_epochs < 1:
+        raise ValueError(f"--longer takes a layer of {CELLS} and a number of epochs >= 1, "
+                         f"got {cell!r} {num_epochs!r}")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    rate = record["chosen_learning_rate"][cell] if rate is None else float(rate)
+    runs = {}
+    for seed in record["seeds"]:
+        runs[str(seed)] = train_once(cell, rate, seed, *arrays, num_epochs=num_epochs)
+        print(f"{cell:>9} learning rate {rate:g} seed {seed}, {num_epochs} epochs: validation "
+              f"MSE {runs[str(seed)]['validation_mse'][-1]:.4f}", flush=True)
+    command = f"tools/tune_adding.py --longer {cell} {num_epochs} --longer-rate {rate:g}"
+    record.setdefault("longer", {})[f"{cell} {rate:g} {num_epochs}"] = {
+        "cell": cell, "num_epochs": num_epochs, "learning_rate": rate,
+        "chosen_in_the_grid": rate == record["chosen_learning_rate"][cell], "runs": runs,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"), "command": command}
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learning-rates", type=float, nargs="+", default=LEARNING_RATES)
     parser.add_argument("--seeds", type=int, nargs="+", default=SEEDS)
     parser.add_argument("--cells", nargs="+", default=CELLS, choices=CELLS)
+    parser.add_argument("--longer", nargs=2, metavar=("CELL", "EPOCHS"),
+                        help="train one layer longer at its chosen rate, into the existing file")
+    parser.add_argument("--longer-rate", type=float, default=None,
+                        help="with --longer: this learning rate instead of the chosen one")
     parser.add_argument("--output", type=Path,
                         default=ROOT / "course_utils" / "checkpoints" / "adding_grid.json")
     arguments = parser.parse_args()
@@ -83,6 +115,10 @@ def main() -> None:
     x_valid, y_valid = sequences.adding_problem(SETTINGS["validation_sequences"],
                                                 SETTINGS["length"],
                                                 seed=SETTINGS["validation_seed"])
+    if arguments.longer:
+        longer(arguments.output, arguments.longer[0], int(arguments.longer[1]),
+               (x_train, y_train, x_valid, y_valid), arguments.longer_rate)
+        return
     runs: dict = {}
     for cell in arguments.cells:
         for rate in arguments.learning_rates:
