@@ -397,3 +397,56 @@ def test_shipped_generator_draws_the_digit_its_noise_chooses(shipped_scores):
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="python -m tools.train_dcgan"):
         gan.load_dcgan_generator(tmp_path / "none.weights.h5")
+    with pytest.raises(FileNotFoundError, match="tools.train_dcgan --ablation"):
+        gan.dcgan_ablation(tmp_path / "none.json")
+
+
+@pytest.mark.slow
+def test_shipped_unconditional_generator_reproduces_its_recorded_scores():
+    description = gan.dcgan_info(gan.UNCONDITIONAL_INFO)
+    recorded = description["scores"]
+    assert gan.UNCONDITIONAL_WEIGHTS.stat().st_size < 5e6, "the checkpoint should stay small"
+    generator = gan.load_unconditional_dcgan_generator()
+    assert not any(isinstance(layer, gan.DigitChoice) for layer in generator.layers)
+    scores = _judged(generator, recorded, description["settings"]["latent_dim"])
+    assert scores["conf90"] == pytest.approx(recorded["conf90"], abs=0.01)
+    assert scores["classes_covered"] == pytest.approx(recorded["classes_covered"], abs=0.05)
+
+
+def test_the_unconditional_dcgan_uses_no_label_and_no_added_technique():
+    settings = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
+    assert settings["classes"] == 0
+    assert not settings["augment"] and not settings["batch_spread"]
+    assert settings["label_smoothing"] == 0
+    assert settings["average_from_epoch"] >= settings["epochs"], "no weight averaging"
+
+
+ADDED = {"+ conditioning": {"classes": 10}, "+ DiffAugment": {"augment": True},
+         "+ batch spread": {"batch_spread": True}, "+ label smoothing": {"label_smoothing": 0.1},
+         "+ weight averaging": {}}
+
+
+def test_each_ablation_step_adds_one_technique_to_the_step_before():
+    table = gan.dcgan_ablation()
+    rows = table["rows"]
+    assert [row["step"] for row in rows] == ["unconditional DCGAN", *ADDED]
+    unconditional = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
+    first = rows[0]["settings"]
+    # the shipped unconditional DCGAN is the first step, trained longer
+    assert {key: value for key, value in first.items()
+            if key not in ("epochs", "average_from_epoch")} == {
+        key: value for key, value in unconditional.items()
+        if key not in ("epochs", "average_from_epoch")}
+    for before, after in zip(rows, rows[1:]):
+        changed = {key: value for key, value in after["settings"].items()
+                   if before["settings"].get(key) != value}
+        assert changed == ADDED[after["step"]], after["step"]
+        assert after["source"], f"{after['step']} names no source"
+    # weight averaging is the same run as the step before, scored on its averaged weights
+    assert rows[-1]["training_seconds"] == rows[-2]["training_seconds"]
+    assert rows[-1]["scores"] != rows[-2]["scores"]
+    for row in rows:
+        assert row["settings"]["epochs"] == table["epochs"]
+        assert row["settings"]["seed"] == table["seed"]
+        assert {"conf90", "classes_covered", "frechet_to_test"} <= set(row["scores"])
+        assert row["scores"]["samples"] == table["samples"]
