@@ -203,6 +203,62 @@ def _shipped_dcgan(seed: int) -> dict[str, float]:
             "judged as chosen": float(np.mean(scores["predicted"] == gan.chosen_digits(noise)))}
 
 
+def _article_gan_against_dcgan(seed: int) -> dict[str, float]:
+    """Lesson 08's article GAN (3,000 rounds, as the lesson trains it) against the DCGAN.
+
+    The article's GAN is trained with seed ``seed``; the shipped unconditional DCGAN is
+    judged on the same 1,000 noise vectors as in the lesson.
+    """
+    import keras
+    import tensorflow as tf
+
+    import course_utils
+    from course_utils import adversarial, data, quality
+    from course_utils.models import digits, gan
+
+    course_utils.set_seed(seed)
+    (x_train, _), (x_test, _) = data.load_digits()
+    generator, discriminator = gan.article_generator(), gan.article_discriminator()
+    loss = keras.losses.BinaryCrossentropy()
+    d_optimizer, g_optimizer = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
+
+    @tf.function
+    def d_step(real_images, noise):
+        with tf.GradientTape() as tape:
+            real, fake = discriminator(real_images), discriminator(generator(noise))
+            d_loss = loss(tf.ones_like(real), real) + loss(tf.zeros_like(fake), fake)
+        variables = discriminator.trainable_variables
+        d_optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
+        return d_loss
+
+    @tf.function
+    def g_step(noise):
+        with tf.GradientTape() as tape:
+            fake = discriminator(generator(noise))
+            g_loss = loss(tf.ones_like(fake), fake)
+        variables = generator.trainable_variables
+        g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        return g_loss
+
+    adversarial.play_rounds(d_step, g_step, x_train.reshape(-1, 784), 3000, 64, 100,
+                            np.random.default_rng(seed))
+    judge = digits.load_digit_classifier()
+    test_features = digits.digit_features(judge, x_test)
+    noise = np.random.default_rng(2).normal(size=(1000, 100)).astype(np.float32)
+    figures = {}
+    for name, model in (("article", generator), ("dcgan", gan.load_unconditional_dcgan_generator())):
+        images = np.asarray(model(noise, training=False)).reshape(-1, 28, 28)
+        scores = quality.digit_scores(images, judge)
+        figures[f"{name} classes"] = scores["classes_covered"]
+        figures[f"{name} conf90"] = scores["conf90"]
+        figures[f"{name} frechet"] = quality.frechet_distance(
+            digits.digit_features(judge, images), test_features)
+    return {"dcgan - article classes": figures["dcgan classes"] - figures["article classes"],
+            "article / dcgan frechet": figures["article frechet"] / figures["dcgan frechet"],
+            "dcgan - article conf90": figures["dcgan conf90"] - figures["article conf90"],
+            **figures}
+
+
 def _conditional_gan(seed: int) -> dict[str, float]:
     from course_utils.models import conditional_gan, digits
 
@@ -242,6 +298,10 @@ VERDICTS = (
             {"conf90": Bound(">=", 0.85, noise="threads"),
              "classes covered": Bound(">=", 9.5, noise="threads"),
              "judged as chosen": Bound(">=", 0.9, noise="threads")}),
+    Verdict("lesson 08: DCGAN against the article's GAN", "tests/test_lesson08_claims.py",
+            _article_gan_against_dcgan,
+            {"dcgan - article classes": Bound(">=", 0.0),
+             "article / dcgan frechet": Bound(">=", 1.0)}),
     Verdict("shipped conditional GAN", "tests/test_models_conditional_gan.py", _conditional_gan,
             {"judged as asked": Bound(">=", 0.5, noise="threads")}),
     Verdict("lesson 07 arrows", "tests/test_explore_gan2d.py", _gan2d_arrows,
