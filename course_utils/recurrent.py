@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import finite_array
 
 __all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
@@ -124,9 +125,9 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     if upstream.shape != (batch, U.shape[0]):
         raise ValueError(f"upstream must have the shape of h_T, ({batch}, {U.shape[0]}), "
                          f"got {upstream.shape}")
-    if truncate is not None and (not isinstance(truncate, int | np.integer) or truncate < 1):
-        raise ValueError(f"truncate must be a number of steps >= 1 (or None for every step), "
-                         f"got {truncate!r}")
+    if truncate is not None:
+        truncate = _arrays.positive_int(truncate, "truncate",
+                                        hint="a number of steps, or None for every step")
     first = 0 if truncate is None else max(0, steps - int(truncate))
     states = _run(x, W, U, b, h0)
     grad_x = np.zeros_like(x)
@@ -199,8 +200,7 @@ def recurrent_matrix(units: int, radius: float, seed: int = 0) -> np.ndarray:
     Keras initialises SimpleRNN's recurrent kernel as a random orthogonal matrix, so radius 1
     is where a fresh layer starts.
     """
-    if not isinstance(units, int | np.integer) or units < 1:
-        raise ValueError(f"units must be a positive integer, got {units!r}")
+    units = _arrays.positive_int(units, "units")
     if not np.isfinite(radius) or radius < 0:
         raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
     rng = np.random.default_rng(seed)

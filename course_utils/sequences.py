@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, finite_array, given, run_first
 
 __all__ = ["START", "END", "adding_problem", "make_vocabulary", "encode_names", "decode",
@@ -90,7 +91,7 @@ def encode_names(words: Sequence[str], vocabulary: Sequence[str], length: int | 
         raise ValueError("vocabulary must start with the START and END tokens: "
                          "build it with make_vocabulary(words)")
     longest = max(len(word) for word in words)
-    length = longest + 1 if length is None else _positive_int(length, "length", minimum=2)
+    length = longest + 1 if length is None else _arrays.whole_number(length, "length", 2)
     if longest + 1 > length:
         raise ValueError(f"length={length} is too short for a name of {longest} letters: "
                          f"it needs at least {longest + 1} steps (the letters and END)")
@@ -171,8 +172,8 @@ def sample_names(model: Callable[..., Any], vocabulary: Sequence[str], count: in
     """
     callable_model(model, "model", "the name model (name_model)", _NAME_MODEL_FROM)
     given(vocabulary, "vocabulary", "the tuple from make_vocabulary(words)", _NAME_MODEL_FROM)
-    count = _positive_int(count, "count")
-    max_length = _positive_int(max_length, "max_length")
+    count = _arrays.positive_int(count, "count")
+    max_length = _arrays.positive_int(max_length, "max_length")
     temperatures = np.asarray(temperature, dtype=np.float64)
     if temperatures.ndim == 0:
         temperatures = np.full(count, float(temperatures))

@@ -48,8 +48,8 @@ def test_latent_point_moves_along_directions():
 
 @pytest.mark.parametrize("call, words", [
     (lambda: latent.slerp(np.zeros(3), np.zeros(4), 0.5), "same length"),
-    (lambda: latent.slerp(np.ones(3), np.ones(3), 1.5), "mix must be in [0, 1]"),
-    (lambda: latent.latent_directions(5, 6), "count must be between"),
+    (lambda: latent.slerp(np.ones(3), np.ones(3), 1.5), "mix must be a number in [0, 1]"),
+    (lambda: latent.latent_directions(5, 6), "count must be an int between"),
     (lambda: latent.latent_point(np.ones(3), np.ones(3), 0.5, np.eye(3), np.ones(2)),
      "amounts (K,)"),
 ])

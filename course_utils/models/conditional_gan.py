@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
 
@@ -130,8 +131,7 @@ def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
                     batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
     """``per_class`` generated digits of each class: images (10 * per_class, 28, 28) in [0, 1]
     and labels (10 * per_class,) int64, in class order."""
-    if not isinstance(per_class, int) or per_class < 1:
-        raise ValueError(f"per_class must be a positive int, got {per_class!r}")
+    per_class = _arrays.positive_int(per_class, "per_class")
     section = run_first("3. New samples: a classifier is not a generator")
     expected = "the conditional generator from load_conditional_generator()"
     callable_model(generator, "generator", expected, section)
