@@ -20,8 +20,10 @@ import numpy as np
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
-from course_utils.env import quiet_tensorflow
 from course_utils.models._checkpoint import read_description
+
+# keras is imported inside the functions that need it, so that importing this module stays
+# light; `import course_utils` has already given TensorFlow its quiet logging defaults.
 
 __all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier",
            "digit_probabilities", "digit_features", "checkpoint_info",
@@ -40,13 +42,6 @@ _CLASSIFIER_FROM = (f"in lesson 03, {run_first('The course CNN, fully trained: a
                     "it in its first code cell")
 
 
-def _keras() -> Any:
-    quiet_tensorflow()
-    import keras
-
-    return keras
-
-
 def build_article_cnn() -> Any:
     """The article's CNN exactly: Conv2D(32, 3x3) - MaxPool(2x2) - Dense(128) - Dense(10).
 
@@ -54,7 +49,7 @@ def build_article_cnn() -> Any:
     does: Adam, categorical cross-entropy (so labels must be one-hot), accuracy metric.
     693,962 parameters, 692,352 of them in the Dense(128) layer. Lesson 03.
     """
-    keras = _keras()
+    import keras
     model = keras.Sequential([
         keras.Input(shape=IMAGE_SHAPE),  # the article writes input_shape=(28, 28, 1) on Conv2D
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
@@ -98,7 +93,7 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
                                            high_open=True)
     dropout_rate = _arrays.fraction(dropout_rate, "dropout_rate", high_open=True)
     feature_units = _arrays.positive_int(feature_units, "feature_units")
-    keras = _keras()
+    import keras
     layers = keras.layers
     stack: list[Any] = [keras.Input(shape=IMAGE_SHAPE)]
     if augment and rotation_degrees:
