@@ -182,5 +182,5 @@ def test_bad_batch_size(classifier):
 
 
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="train_digit_cnn.py"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_digit_cnn"):
         digits.load_digit_classifier(weights=tmp_path / "none.weights.h5")

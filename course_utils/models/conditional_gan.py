@@ -115,7 +115,7 @@ def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
     """The shipped conditional generator (see tools/train_conditional_gan.py)."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"no checkpoint at {path}: run "
-                                "`python tools/train_conditional_gan.py` to create it")
+                                "`python -m tools.train_conditional_gan` to create it")
     generator = conditional_generator()
     generator.load_weights(path)
     return generator
@@ -124,7 +124,7 @@ def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
 def metadata(path: str = CHECKPOINT) -> dict:
     """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
     return read_description(path.replace(".weights.h5", ".json"),
-                            "tools/train_conditional_gan.py")
+                            "tools.train_conditional_gan")
 
 
 def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,

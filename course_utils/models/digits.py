@@ -133,7 +133,7 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
 
 def checkpoint_info(path: str | Path = CHECKPOINT_INFO) -> dict[str, Any]:
     """What tools/train_digit_cnn.py recorded: build arguments, training settings, test accuracy."""
-    return read_description(path, "tools/train_digit_cnn.py")
+    return read_description(path, "tools.train_digit_cnn")
 
 
 def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
@@ -146,7 +146,7 @@ def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
-                                "`python tools/train_digit_cnn.py` in the course folder")
+                                "`python -m tools.train_digit_cnn` in the course folder")
     build = dict(checkpoint_info(info)["build"])
     build["filters"] = tuple(build["filters"])  # JSON stores it as a list
     model = build_course_cnn(**build)
