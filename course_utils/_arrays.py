@@ -105,22 +105,49 @@ def seed(value: object, name: str = "seed") -> int:
     return non_negative_int(value, name)
 
 
+def _real(value: object) -> float | None:
+    """``value`` as a float if it is one real number (an int, a float, numpy's, or a 0-d
+    array of them; not a bool), else None."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer
+                                                            | np.floating):
+        return None
+    return float(value)
+
+
 def fraction(value: object, name: str, low_open: bool = False, high_open: bool = False,
              hint: str = "") -> float:
     """``value`` as a float in [0, 1], or a ValueError; ``low_open``/``high_open`` leave 0 or
     1 out: a dropout rate lies in [0, 1), a test fraction in (0, 1).
 
-    Accepts Python and numpy ints and floats; refuses bool, strings, NaN and infinities.
+    Accepts Python and numpy ints and floats (and 0-d arrays of them); refuses bool, strings,
+    NaN and infinities.
     """
     interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer
-                                                            | np.floating):
+    number = _real(value)
+    if number is None:
         raise ValueError(f"{name} must be a number in {interval}, got {value!r} "
                          f"({type(value).__name__})" + (f": {hint}" if hint else ""))
-    number = float(value)
     if not (0.0 < number if low_open else 0.0 <= number) or not (
             number < 1.0 if high_open else number <= 1.0):  # NaN fails both
         raise ValueError(f"{name} must be a number in {interval}, got {value!r}"
+                         + (f": {hint}" if hint else ""))
+    return number
+
+
+def non_negative_number(value: object, name: str, zero_allowed: bool = True,
+                        hint: str = "") -> float:
+    """``value`` as a finite float >= 0 (> 0 when ``zero_allowed`` is False), or a ValueError:
+    a standard deviation, a radius, a norm. Accepts Python and numpy ints and floats (and 0-d
+    arrays of them); refuses bool, strings, NaN and infinities."""
+    requirement = "a finite number >= 0" if zero_allowed else "a finite number > 0"
+    number = _real(value)
+    if number is None:
+        raise ValueError(f"{name} must be {requirement}, got {value!r} "
+                         f"({type(value).__name__})" + (f": {hint}" if hint else ""))
+    if not np.isfinite(number) or number < 0 or (number == 0 and not zero_allowed):
+        raise ValueError(f"{name} must be {requirement}, got {value!r}"
                          + (f": {hint}" if hint else ""))
     return number
 

@@ -166,8 +166,7 @@ def clip_by_global_norm(gradients: list[np.ndarray], max_norm: float) -> list[np
     gradient is kept, only its length is capped at c. It equals tf.clip_by_global_norm and
     Keras' optimizers with ``global_clipnorm=c``.
     """
-    if not np.isfinite(max_norm) or max_norm <= 0:
-        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm!r}")
+    max_norm = _arrays.non_negative_number(max_norm, "max_norm", zero_allowed=False)
     arrays = [finite_array(gradient, f"gradients[{index}]", np.ndim(gradient), "any shape")
               for index, gradient in enumerate(gradients)]
     global_norm = np.sqrt(sum(np.sum(array ** 2) for array in arrays))
@@ -186,8 +185,7 @@ def spectral_radius(U: np.ndarray) -> float:
 def with_spectral_radius(U: np.ndarray, radius: float) -> np.ndarray:
     """U rescaled so that its spectral radius is ``radius`` (a new array, shape (H, H))."""
     current = spectral_radius(U)
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    radius = _arrays.non_negative_number(radius, "radius")
     if current == 0:
         raise ValueError("U has spectral radius 0 (all eigenvalues are zero): it cannot be "
                          "rescaled; start from a random or orthogonal matrix")
@@ -201,8 +199,7 @@ def recurrent_matrix(units: int, radius: float, seed: int = 0) -> np.ndarray:
     is where a fresh layer starts.
     """
     units = _arrays.positive_int(units, "units")
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    radius = _arrays.non_negative_number(radius, "radius")
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.standard_normal((units, units)))
     return q * np.sign(np.diag(r)) * radius

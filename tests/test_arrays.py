@@ -116,7 +116,30 @@ def test_fraction_accepts_exactly_the_interval(value, low_open, high_open):
             _arrays.fraction(value, "rate", low_open, high_open)
 
 
-@pytest.mark.parametrize("value", [True, np.False_, "0.5", None, [0.5]])
+@SETTINGS
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-3, 10**6)
+       | st.floats(-2, 2).map(np.float32), st.booleans())
+def test_non_negative_number_accepts_exactly_the_finite_numbers_from_0(value, zero_allowed):
+    number = float(value)
+    if np.isfinite(number) and (number > 0 or (number == 0 and zero_allowed)):
+        assert _arrays.non_negative_number(value, "radius", zero_allowed) == number
+    else:
+        with pytest.raises(ValueError, match="radius must be a finite number >"):
+            _arrays.non_negative_number(value, "radius", zero_allowed)
+
+
+@pytest.mark.parametrize("value", [True, "1", None])
+def test_non_negative_number_refuses_what_is_not_a_number(value):
+    with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got .*\("):
+        _arrays.non_negative_number(value, "noise")
+
+
+def test_a_0d_array_is_a_number():
+    assert _arrays.fraction(np.array(0.25), "mix") == 0.25
+    assert _arrays.non_negative_number(np.float32(2.0)[()], "radius") == 2.0
+
+
+@pytest.mark.parametrize("value", [True, np.False_, "0.5", None, [0.5], np.array([0.5])])
 def test_fraction_refuses_what_is_not_a_number(value):
     with pytest.raises(ValueError, match="rate must be a number in \\[0, 1\\], got"):
         _arrays.fraction(value, "rate")
