@@ -8,6 +8,7 @@ them; they clip to [1e-7, 1 - 1e-7] like Keras' ``BinaryCrossentropy`` so the tw
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ __all__ = [
     "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
     "mode_coverage", "make_generator", "make_discriminator",
     "discriminator_loss", "generator_loss_minimax", "generator_loss_non_saturating",
-    "make_train_step", "GENERATOR_LOSSES", "play_rounds",
+    "make_train_step", "GENERATOR_LOSSES", "play_rounds", "play_seeds",
 ]
 
 _EPSILON = 1e-7
@@ -282,3 +283,125 @@ def play_rounds(d_step: Any, g_step: Any, images: Any, rounds: int, batch_size: 
         g_loss = g_step(rng.standard_normal((batch_size, latent_dim), dtype=np.float32))
         losses.append((float(d_loss), float(g_loss)))
     return np.array(losses)
+
+
+def _built_adam(learning_rate: float, model: Any) -> Any:
+    """Adam (beta_1 = 0.5) with its slots made now: tracing a step that makes them costs twice."""
+    import keras
+
+    optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.5)
+    optimizer.build(model.trainable_variables)
+    return optimizer
+
+
+def play_seeds(points: np.ndarray, centers: np.ndarray, std: float, seeds: Sequence[int],
+               num_rounds: int, generator_losses: Sequence[str] = GENERATOR_LOSSES,
+               record_every: int = 100, warmup_steps: int = 0,
+               generator_learning_rate: float = 2e-3, discriminator_learning_rate: float = 2e-3,
+               noise_scale: float = 1.0, noise_dim: int = 2, batch_size: int = 256,
+               num_probe_points: int = 2000,
+               train_step_maker: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """Play the 2-D game once per seed and loss, and count the modes covered (lesson 07).
+
+    points: (N, 2) real points; centers: (K, 2) their modes; std: the modes' spread.
+    For each seed s: a generator and a discriminator of 64 units per layer, initialised with
+    s and s + 100; first D alone for ``warmup_steps`` steps against the frozen G (a confident
+    D); then, from that same start, one game per generator loss for ``num_rounds`` rounds,
+    every game of a seed on the same batches (``batch_size`` real points from ``points``,
+    standard normal noise times ``noise_scale``), Adam with beta_1 = 0.5 for both players.
+    Every ``record_every`` rounds G makes ``num_probe_points`` points from fixed noise and
+    ``mode_coverage`` measures them. All games step together in one compiled call.
+    ``train_step_maker`` builds a round (default ``make_train_step``).
+
+    Returns a dict: ``rounds`` (R,) the rounds measured; ``modes_covered`` and
+    ``high_quality``, each {loss: array of shape (len(seeds), R)}; ``points``, {loss: array
+    of shape (len(seeds), num_probe_points, 2)}, the points of the last measurement.
+    """
+    import keras
+    import tensorflow as tf
+
+    seeds = [int(seed) for seed in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct ints, at least one, got {seeds!r}")
+    unknown = [name for name in generator_losses if name not in GENERATOR_LOSSES]
+    if unknown or not generator_losses:
+        raise ValueError(f"generator_losses must be some of {GENERATOR_LOSSES}, "
+                         f"got {tuple(generator_losses)!r}")
+    num_rounds = _check_count("num_rounds", num_rounds)
+    record_every = _check_count("record_every", record_every)
+    if record_every > num_rounds:
+        raise ValueError(f"record_every ({record_every}) must be at most num_rounds "
+                         f"({num_rounds}): nothing would be measured")
+    warmup_steps = _check_count("warmup_steps", warmup_steps, minimum=0)
+    noise_scale = _check_positive("noise_scale", noise_scale)
+    batch_size = _check_count("batch_size", batch_size)
+    points = np.asarray(points, dtype=np.float32)
+    train_step_maker = train_step_maker or make_train_step
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+
+    def noise(rng: np.random.Generator, *shape: int) -> np.ndarray:
+        return (noise_scale * rng.standard_normal((*shape, noise_dim))).astype(np.float32)
+
+    def real_batches() -> np.ndarray:
+        return np.stack([points[rng.integers(0, len(points), batch_size)] for rng in rngs])
+
+    starts = [(make_generator(noise_dim=noise_dim, seed=seed),
+               make_discriminator(input_dim=points.shape[1], seed=seed + 100)) for seed in seeds]
+    if warmup_steps:
+        bce_logits = keras.losses.BinaryCrossentropy(from_logits=True)
+        warmups = [(generator, discriminator,
+                    _built_adam(discriminator_learning_rate, discriminator))
+                   for generator, discriminator in starts]
+
+        @tf.function
+        def discriminator_steps(x_real, z):  # D's move of every seed, G frozen
+            for index, (generator, discriminator, optimizer) in enumerate(warmups):
+                with tf.GradientTape() as tape:
+                    real_logits = discriminator(x_real[index], training=True)
+                    fake_logits = discriminator(generator(z[index], training=True),
+                                                training=True)
+                    d_loss = (bce_logits(tf.ones_like(real_logits), real_logits)
+                              + bce_logits(tf.zeros_like(fake_logits), fake_logits))
+                variables = discriminator.trainable_variables
+                optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
+
+        for _ in range(warmup_steps):
+            discriminator_steps(real_batches(), np.stack([noise(rng, batch_size)
+                                                          for rng in rngs]))
+
+    games = []  # (seed index, loss, generator, train step)
+    for index, (seed, (generator_start, discriminator_start)) in enumerate(zip(seeds, starts)):
+        for loss in generator_losses:
+            generator = make_generator(noise_dim=noise_dim, seed=seed)
+            discriminator = make_discriminator(input_dim=points.shape[1], seed=seed + 100)
+            generator.set_weights(generator_start.get_weights())
+            discriminator.set_weights(discriminator_start.get_weights())
+            train_step = train_step_maker(
+                generator, discriminator, _built_adam(generator_learning_rate, generator),
+                _built_adam(discriminator_learning_rate, discriminator), loss)
+            games.append((index, loss, generator, train_step))
+    seed_of_game = [index for index, *_ in games]
+
+    @tf.function
+    def all_rounds(x_real, z):
+        for game, (_, _, _, train_step) in enumerate(games):
+            train_step(x_real[game], z[game, 0], z[game, 1])
+
+    probe_noise = noise(np.random.default_rng(1), num_probe_points)
+    recorded = range(record_every, num_rounds + 1, record_every)
+    modes = {loss: np.zeros((len(seeds), len(recorded)), dtype=int) for loss in generator_losses}
+    quality = {loss: np.zeros((len(seeds), len(recorded))) for loss in generator_losses}
+    last_points = {loss: np.zeros((len(seeds), num_probe_points, 2), dtype=np.float32)
+                   for loss in generator_losses}
+    for round_number in range(1, num_rounds + 1):
+        z = np.stack([noise(rng, 2, batch_size) for rng in rngs])
+        all_rounds(real_batches()[seed_of_game], z[seed_of_game])
+        if round_number % record_every == 0:
+            column = round_number // record_every - 1
+            for index, loss, generator, _ in games:
+                last_points[loss][index] = generator(probe_noise, training=False).numpy()
+                coverage = mode_coverage(last_points[loss][index], centers, std)
+                modes[loss][index, column] = coverage["modes_covered"]
+                quality[loss][index, column] = coverage["high_quality"]
+    return {"rounds": np.array(recorded), "modes_covered": modes, "high_quality": quality,
+            "points": last_points}

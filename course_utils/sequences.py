@@ -2,7 +2,8 @@
 
 The adding problem (Hochreiter and Schmidhuber, 1997) tests long memory: each step carries a
 random value and a marker; exactly two steps are marked, one in each half, and the target is
-the sum of the two marked values. Predicting the average sum, 1.0, scores an MSE of 1/6.
+the sum of the two marked values. Predicting the average sum, 1.0, scores an MSE of 1/6;
+knowing the recent (second) marked value alone, at best 1/12.
 
 For names, every name becomes the sequence START + letters + END, padded with END; a model
 reads x = sequence[:-1] and predicts y = sequence[1:], one character ahead at every step.
@@ -11,14 +12,18 @@ reads x = sequence[:-1] and predicts y = sequence[1:], one character ahead at ev
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, finite_array, given, run_first
+from course_utils.models._checkpoint import read_description
 
-__all__ = ["START", "END", "adding_problem", "make_vocabulary", "encode_names", "decode",
+__all__ = ["START", "END", "adding_problem", "TRIVIAL_MSE", "RECENT_ONLY_MSE", "marker_steps",
+           "recent_only_prediction", "loss_gradient_norms", "ADDING_GRID", "adding_grid",
+           "make_vocabulary", "encode_names", "decode",
            "sample_names", "novelty", "plausibility", "is_well_formed", "perplexity"]
 
 START, END = "^", "$"
@@ -51,6 +56,70 @@ def adding_problem(num_sequences: int, length: int, seed: int = 0
     x = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values * markers).sum(axis=1).astype(np.float32)
     return x, y
+
+
+# y = v1 + v2 with v1, v2 independent and uniform on [0, 1), each of variance 1/12.
+# Knowing nothing, the best constant is E[y] = 1 and its MSE is Var(v1 + v2) = 1/6.
+# Knowing only the recent value v2, the best guess is E[y | v2] = v2 + 1/2 (v1 is independent
+# of v2 and of where the markers are), and its MSE is what is left unknown: Var(v1) = 1/12.
+TRIVIAL_MSE = 1 / 6
+RECENT_ONLY_MSE = 1 / 12
+ADDING_GRID = Path(__file__).resolve().parent / "checkpoints" / "adding_grid.json"
+
+
+def adding_grid(path: str | Path = ADDING_GRID) -> dict[str, Any]:
+    """What tools/tune_adding.py recorded: its settings, the learning rates and seeds tried,
+    every run's validation MSE after each epoch, and the rate chosen per layer. Lesson 06."""
+    return read_description(path, "tools/tune_adding.py")
+
+
+def marker_steps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The time steps of the first and of the second marker of each sequence: two int arrays
+    (N,). x: (N, T, 2) from ``adding_problem``. Lesson 06."""
+    x = finite_array(x, "x", 3, "(N, T, 2) from sequences.adding_problem")
+    markers = x[..., 1] if x.shape[2] == 2 else None
+    if markers is None or not np.all(markers.sum(axis=1) == 2) \
+            or not np.all((markers == 0) | (markers == 1)):
+        raise ValueError(f"x must hold adding-problem sequences, (N, T, 2) with feature 1 equal "
+                         f"to 1 at exactly two steps, got shape {x.shape}: make x with "
+                         "sequences.adding_problem")
+    steps = np.argwhere(markers == 1)[:, 1].reshape(-1, 2)  # row-major: sorted within a row
+    return steps[:, 0], steps[:, 1]
+
+
+def recent_only_prediction(x: np.ndarray) -> np.ndarray:
+    """The best guess of the sum that knows only the recent (second) marked value v2:
+    v2 + 1/2, shape (N,). Its MSE is RECENT_ONLY_MSE = 1/12. x: (N, T, 2). Lesson 06."""
+    _, second = marker_steps(x)
+    return np.asarray(x, dtype=np.float64)[np.arange(len(second)), second, 0] + 0.5
+
+
+def loss_gradient_norms(model: Callable[..., Any], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """How strongly each input step reaches the loss: the norm of d(y_hat_n - y_n)^2 / dx_n,t
+    over the D features, for every sequence n and step t, shape (N, T). Lesson 06.
+
+    model: a Keras model mapping x (N, T, D) to predictions (N, 1); y: (N,) targets. Each
+    sequence's gradient is that of its own squared error (lesson 04's input_gradient_norms
+    does the same for the sum of a SimpleRNN's last state, in numpy). Small values far from
+    the end mean the gradient vanishes on its way back.
+    """
+    import tensorflow as tf
+
+    callable_model(model, "model", "a Keras model from (N, T, D) to (N, 1)",
+                   "train or build the model first")
+    x = finite_array(x, "x", 3, "(N, T, D)")
+    y = finite_array(y, "y", 1, f"({x.shape[0]},), one target per sequence")
+    if y.shape != (x.shape[0],):
+        raise ValueError(f"y must have shape ({x.shape[0]},), one target per sequence of x, "
+                         f"got {y.shape}")
+    inputs = tf.convert_to_tensor(x)  # float64: the model casts it to its own precision
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        predictions = tf.reshape(model(inputs, training=False), (-1,))
+        # sequences do not interact: the gradient of the summed errors holds each one's own
+        loss = tf.reduce_sum((predictions - tf.cast(y, predictions.dtype)) ** 2)
+    gradient = np.asarray(tape.gradient(loss, inputs), dtype=np.float64)
+    return np.linalg.norm(gradient, axis=2)
 
 
 def _check_words(words: Sequence[str], name: str = "words") -> list[str]:

@@ -114,13 +114,13 @@ def test_one_notebook_is_merged_into_the_existing_results(tmp_path, root):
 
 
 def test_ratios_are_derived_only_from_figures_that_exist():
-    figures = {"cnn.seed_accuracy": 0.95, "cnn.course_accuracy": 0.988,
+    figures = {"cnn.article_accuracy": 0.95, "cnn.course_accuracy": 0.988,
                "rnn.persistence_mae": 1.0, "rnn.course_mae": 0.4,
                "adding.simple_mse": 0.16, "adding.lstm_mse": 0.02, "adding.gru_mse": 0.004,
                "explore.kernel.median_ms": 30.0, "explore.kernel.p95_ms": 80.0,
                "explore.pooling.median_ms": 120.0, "explore.pooling.p95_ms": 150.0}
     derived = report.derive(figures)
-    assert derived["cnn.course_over_seed_accuracy"] == pytest.approx(0.988 / 0.95)
+    assert derived["cnn.course_over_article_accuracy"] == pytest.approx(0.988 / 0.95)
     assert derived["rnn.course_over_persistence_mae"] == pytest.approx(0.4)
     assert "rnn.course_over_linear_mae" not in derived  # no linear baseline published
     assert derived["adding.best_gated_mse"] == 0.004

@@ -265,7 +265,7 @@ def test_train_batch_returns_both_losses_in_graph_mode(real_batch):
 
 
 def _variables(model):
-    return [keras.ops.convert_to_numpy(v) for group in gan._state(model).values() for v in group]
+    return [keras.ops.convert_to_numpy(v) for group in gan.checkpoints._state(model).values() for v in group]
 
 
 def test_checkpoint_round_trip(tmp_path, real_batch):
@@ -348,20 +348,25 @@ def test_mismatched_players_are_refused():
         gan.GAN(gan.article_generator(), gan.article_discriminator(), label_smoothing=0.7)
 
 
-@pytest.fixture(scope="module")
-def shipped_scores():
+def _judged(generator, recorded: dict, latent_dim: int) -> dict:
+    """The judge's scores for a shipped generator, on the noise its JSON recorded."""
     from course_utils.models import digits
 
-    description = gan.dcgan_info()
-    settings, recorded = description["settings"], description["scores"]
-    generator = gan.load_dcgan_generator()
     noise = np.random.default_rng(recorded["noise_seed"]).normal(
-        size=(recorded["samples"], settings["latent_dim"])).astype(np.float32)
+        size=(recorded["samples"], latent_dim)).astype(np.float32)
     samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
                               for i in range(0, len(noise), 500)])
     scores = quality.digit_scores(samples, digits.load_digit_classifier())
     scores["judged_as_chosen"] = float(np.mean(scores["predicted"] == gan.chosen_digits(noise)))
-    return recorded, scores
+    return scores
+
+
+@pytest.fixture(scope="module")
+def shipped_scores():
+    description = gan.dcgan_info()
+    recorded = description["scores"]
+    return recorded, _judged(gan.load_dcgan_generator(), recorded,
+                             description["settings"]["latent_dim"])
 
 
 @pytest.mark.slow
@@ -390,5 +395,5 @@ def test_shipped_generator_draws_the_digit_its_noise_chooses(shipped_scores):
 
 
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="tools/train_dcgan.py"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_dcgan"):
         gan.load_dcgan_generator(tmp_path / "none.weights.h5")

@@ -1,39 +1,46 @@
-"""Train the course's DCGAN on the training digits and ship its generator (lesson 08).
+"""Train lesson 08's DCGANs on the training digits and ship their generators.
 
-    python tools/train_dcgan.py                 train (resumes an interrupted run), then score
-    python tools/train_dcgan.py --score-only    re-measure the shipped generator's scores
-    python tools/train_dcgan.py --classes 0 --state-dir /tmp/plain --out /tmp/plain
-                                                the same game without the digit choice,
-                                                written elsewhere, for comparison
+    python -m tools.train_dcgan                  the conditional DCGAN (the noise chooses the
+                                                 digit; every extra technique on); resumes an
+                                                 interrupted run, then scores it
+    python -m tools.train_dcgan --unconditional  the DCGAN paper's recipe alone: no labels, no
+                                                 augmentation, no batch spread, no label
+                                                 smoothing, no weight averaging
+    python -m tools.train_dcgan --ablation       from the unconditional DCGAN, add one technique
+                                                 at a time (30 epochs each), score every step
+    python -m tools.train_dcgan --score-only [--unconditional]
+                                                 re-measure a shipped generator's scores
 
-Everything is seeded: the same machine and library versions give the same generator.
-After every epoch the whole game (both networks, both optimizers, the noise state) is
-saved under --state-dir, so a killed run picks up at the last finished epoch.
-The generator alone goes to course_utils/checkpoints/dcgan_generator.weights.h5 and its
-settings and measured scores to dcgan_generator.json, judged by the course's digit CNN.
+Everything is seeded: the same machine, thread count and library versions give the same
+generator. After every epoch the whole game (both networks, both optimizers, the noise
+state) is saved under --state-dir, so a killed run picks up at the last finished epoch.
+A generator goes to course_utils/checkpoints/ (dcgan_generator.weights.h5, or
+dcgan_unconditional_generator.weights.h5) with its settings and scores in the JSON of the
+same name, judged by the course's digit CNN; the ablation writes dcgan_ablation.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import functools
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
+import course_utils  # first: it sets TensorFlow's quiet defaults before TensorFlow loads
+
+# isort: split
+import numpy as np
+import tensorflow as tf
+
+from course_utils import data, quality
+from course_utils.models import gan
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-import course_utils  # noqa: E402  (sets TensorFlow's quiet defaults first)
-from course_utils import data, quality  # noqa: E402
-from course_utils.models import gan  # noqa: E402
-
 OUT = ROOT / "course_utils" / "checkpoints"
+STATE = ROOT / "checkpoints" / "partial"
 SCORE_SAMPLES = 2000
 SCORE_SEED = 1234
 
@@ -205,9 +212,81 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
     return model, average, seconds
 
 
+# The ablation, in order: each step adds one technique to the one before, and the last
+# step is the same run as the one before it, scored on its averaged weights.
+# Each step: (name in the table, its source, the folder of its state, what it changes).
+ABLATION = [
+    ("unconditional DCGAN", "Radford et al. 2015", "unconditional",
+     {"classes": 0, "augment": False, "batch_spread": False, "label_smoothing": 0.0}),
+    ("+ conditioning", "Mirza & Osindero 2014; projection discriminator: Miyato & Koyama 2018",
+     "conditioning", {"classes": 10}),
+    ("+ DiffAugment", "Zhao et al. 2020", "diff_augment", {"augment": True}),
+    ("+ batch spread", "Karras et al. 2018 (minibatch standard deviation)", "batch_spread",
+     {"batch_spread": True}),
+    ("+ label smoothing", "Salimans et al. 2016 (one-sided)", "label_smoothing",
+     {"label_smoothing": 0.1}),
+]
+AVERAGING = ("+ weight averaging", "Karras et al. 2018; Yazici et al. 2019")
+ABLATION_EPOCHS = 20
+
+
+def recipe(args: argparse.Namespace) -> dict:
+    """The settings a run records (and must keep to resume), from the command line."""
+    settings = {"latent_dim": gan.LATENT_DIM, "generator_width": args.generator_width,
+                "discriminator_width": args.discriminator_width,
+                "discriminator_depth": args.discriminator_depth,
+                "dropout_rate": args.dropout_rate, "augment": args.augment,
+                "classes": args.classes, "batch_spread": args.batch_spread,
+                "epochs": args.epochs,
+                "batch_size": args.batch_size, "learning_rate": args.learning_rate,
+                "label_smoothing": args.label_smoothing, "seed": args.seed,
+                "train_digits": 4000, "average_from_epoch": args.average_from_epoch,
+                "average_decay": args.average_decay}
+    if args.unconditional:  # the DCGAN paper's recipe, nothing added
+        settings.update(ABLATION[0][3], average_from_epoch=args.epochs)
+    return settings
+
+
+def ablation(base: dict, state_dir: Path, score_every: int) -> dict:
+    """Train every step of ABLATION (resuming any that was interrupted) and score it.
+
+    Every step keeps a running average of its generator's weights over the second half of
+    its epochs; only the last step's average is a row of the table (weight averaging is
+    the last technique added); the others keep theirs as "scores_averaged", for reference.
+    """
+    settings = {**base, "average_from_epoch": base["epochs"] // 2}
+    rows = []
+    for name, source, folder, change in ABLATION:
+        settings = {**settings, **change}
+        print(f"--- {name} ({source})", flush=True)
+        model, average, seconds = train(settings, state_dir / folder, score_every)
+        generator = model.generator
+        row = {"step": name, "source": source, "settings": settings,
+               "training_seconds": round(seconds, 1), "scores": score(generator, settings)}
+        if average is not None:
+            generator.set_weights(average)
+            averaged = score(generator, settings)
+            row["scores_averaged"] = averaged
+        rows.append(row)
+    rows.append({"step": AVERAGING[0], "source": AVERAGING[1], "settings": settings,
+                 "training_seconds": rows[-1]["training_seconds"],
+                 "scores": rows[-1].pop("scores_averaged")})
+    return {
+        "model": "course_utils.models.gan.dcgan_generator",
+        "trained_by": "python -m tools.train_dcgan --ablation",
+        "epochs": settings["epochs"], "seed": settings["seed"],
+        "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
+        "date": datetime.date.today().isoformat(),
+        "judge": "course_utils.models.digits.load_digit_classifier()",
+        "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
+        "rows": rows,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"default 100, or {ABLATION_EPOCHS} per step with --ablation")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
@@ -221,39 +300,58 @@ def main() -> None:
     parser.add_argument("--dropout-rate", type=float, default=0.0)
     parser.add_argument("--classes", type=int, default=10,
                         help="the noise chooses one of this many digits and the discriminator "
-                             "is told which (0: an unconditional DCGAN)")
+                             "is told which (0: no labels anywhere)")
     parser.add_argument("--no-batch-spread", dest="batch_spread", action="store_false",
                         help="no BatchSpread channel in the discriminator")
     parser.add_argument("--no-augment", dest="augment", action="store_false",
                         help="show the discriminator the digits as they are (no diff_augment)")
+    recipes = parser.add_mutually_exclusive_group()
+    recipes.add_argument("--unconditional", action="store_true",
+                         help="the DCGAN paper's recipe alone, shipped as "
+                              "dcgan_unconditional_generator")
+    recipes.add_argument("--ablation", action="store_true",
+                         help="add one technique at a time to the unconditional DCGAN and "
+                              "write dcgan_ablation.json")
     parser.add_argument("--score-every", type=int, default=10,
                         help="print the judge's scores every this many epochs (0: never)")
-    parser.add_argument("--state-dir", type=Path, default=ROOT / "checkpoints" / "partial" / "dcgan",
-                        help="where the resumable training state is kept")
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="where the resumable training state is kept (default: "
+                             "checkpoints/partial/ and the recipe's name)")
     parser.add_argument("--out", type=Path, default=OUT,
                         help="folder for the weights and their JSON description")
     parser.add_argument("--score-only", action="store_true",
                         help="re-measure the shipped generator instead of training")
     args = parser.parse_args()
-    json_path = args.out / "dcgan_generator.json"
-    weights_path = args.out / "dcgan_generator.weights.h5"
+    if args.epochs is None:
+        args.epochs = ABLATION_EPOCHS if args.ablation else 100
+    stem = "dcgan_unconditional_generator" if args.unconditional else "dcgan_generator"
+    if args.state_dir is None:
+        args.state_dir = STATE / ("dcgan_ablation" if args.ablation else stem)
+    if args.ablation:
+        if args.score_only:
+            parser.error("--score-only re-measures a shipped generator; the ablation ships "
+                         "none (run --ablation alone: finished steps are not trained again)")
+        table = ablation(recipe(args), args.state_dir, args.score_every)
+        path = args.out / "dcgan_ablation.json"
+        args.out.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
+        for row in table["rows"]:
+            print(f"{row['step']:<22} conf90 {row['scores']['conf90']:.3f}  classes "
+                  f"{row['scores']['classes_covered']:.2f}  frechet "
+                  f"{row['scores']['frechet_to_test']:.2f}")
+        print(f"wrote {path}")
+        return
+    json_path = args.out / f"{stem}.json"
+    weights_path = args.out / f"{stem}.weights.h5"
     if args.score_only:
         description = json.loads(json_path.read_text(encoding="utf-8"))
         settings = description["settings"]
         generator = gan.load_dcgan_generator(weights_path, json_path)
         seconds = description["training_seconds"]
         raw_scores = description.get("scores_without_average")
+        trained_by = description["trained_by"]
     else:
-        settings = {"latent_dim": gan.LATENT_DIM, "generator_width": args.generator_width,
-                    "discriminator_width": args.discriminator_width,
-                    "discriminator_depth": args.discriminator_depth,
-                    "dropout_rate": args.dropout_rate, "augment": args.augment,
-                    "classes": args.classes, "batch_spread": args.batch_spread,
-                    "epochs": args.epochs,
-                    "batch_size": args.batch_size, "learning_rate": args.learning_rate,
-                    "label_smoothing": args.label_smoothing, "seed": args.seed,
-                    "train_digits": 4000, "average_from_epoch": args.average_from_epoch,
-                    "average_decay": args.average_decay}
+        settings = recipe(args)
         model, average, seconds = train(settings, args.state_dir, args.score_every)
         generator = model.generator
         raw_scores = score(generator, settings) if average is not None else None
@@ -261,9 +359,11 @@ def main() -> None:
             generator.set_weights(average)
         args.out.mkdir(parents=True, exist_ok=True)
         generator.save_weights(str(weights_path))
+        trained_by = "python -m tools.train_dcgan" + (" --unconditional"
+                                                      if args.unconditional else "")
     description = {
         "model": "course_utils.models.gan.dcgan_generator",
-        "trained_by": "tools/train_dcgan.py",
+        "trained_by": trained_by,
         "settings": settings,
         "training_seconds": round(seconds, 1),
         "judge": "course_utils.models.digits.load_digit_classifier()",

@@ -1,0 +1,117 @@
+"""Saving a game to resume it, and the generators lesson 08 ships with their records."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from course_utils.models._checkpoint import read_description
+from course_utils.models.gan.game import GAN
+from course_utils.models.gan.networks import dcgan_generator
+
+_CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
+DCGAN_WEIGHTS = _CHECKPOINTS / "dcgan_generator.weights.h5"
+DCGAN_INFO = _CHECKPOINTS / "dcgan_generator.json"
+UNCONDITIONAL_WEIGHTS = _CHECKPOINTS / "dcgan_unconditional_generator.weights.h5"
+UNCONDITIONAL_INFO = _CHECKPOINTS / "dcgan_unconditional_generator.json"
+ABLATION = _CHECKPOINTS / "dcgan_ablation.json"
+_TRAINER = "-m tools.train_dcgan"
+
+
+def _state(gan: GAN) -> dict[str, list]:
+    return {
+        "generator": gan.generator.variables,
+        "discriminator": gan.discriminator.variables,  # with dropout noise states
+        "g_optimizer": gan.g_optimizer.variables,
+        "d_optimizer": gan.d_optimizer.variables,
+        "seed": [gan.seed_generator.state],
+    }
+
+
+def save_checkpoint(gan: GAN, directory: str, step: int, **extra) -> str:
+    """Save everything needed to resume (weights, optimizer moments, noise state, step).
+
+    Written to a temporary file then renamed, so a run killed mid-save leaves the previous
+    checkpoint intact. ``extra`` (numbers, e.g. the loss history length) goes in the JSON.
+    Returns the path of the checkpoint file.
+    """
+    os.makedirs(directory, exist_ok=True)
+    arrays = {f"{group}/{index}": keras.ops.convert_to_numpy(variable)
+              for group, variables in _state(gan).items()
+              for index, variable in enumerate(variables)}
+    path = os.path.join(directory, "state.npz")
+    temporary = path + ".tmp.npz"
+    np.savez(temporary, **arrays)
+    os.replace(temporary, path)
+    meta = os.path.join(directory, "state.json")
+    with open(meta + ".tmp", "w", encoding="utf-8") as file:
+        json.dump({"step": int(step), **extra}, file)
+    os.replace(meta + ".tmp", meta)
+    return path
+
+
+def restore_checkpoint(gan: GAN, directory: str) -> dict:
+    """Load the checkpoint in ``directory`` into a compiled ``gan``; returns its JSON.
+
+    Returns {"step": 0} when there is no checkpoint yet (a fresh start).
+    """
+    path, meta = os.path.join(directory, "state.npz"), os.path.join(directory, "state.json")
+    if not (os.path.exists(path) and os.path.exists(meta)):
+        return {"step": 0}
+    with open(meta, encoding="utf-8") as file:
+        info = json.load(file)
+    with np.load(path) as arrays:
+        for group, variables in _state(gan).items():
+            stored = sum(1 for key in arrays.files if key.startswith(group + "/"))
+            if stored != len(variables):
+                raise ValueError(f"checkpoint {path} holds {stored} {group} variables, the "
+                                 f"model has {len(variables)}: was it saved by another "
+                                 "architecture? Delete the directory to start over.")
+            for index, variable in enumerate(variables):
+                value = arrays[f"{group}/{index}"]
+                if tuple(value.shape) != tuple(variable.shape):
+                    raise ValueError(f"{group} variable {index}: checkpoint shape "
+                                     f"{value.shape}, model shape {tuple(variable.shape)}")
+                variable.assign(value)
+    return info
+
+
+def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
+    """What tools/train_dcgan.py recorded: settings, training time and the judge's scores."""
+    return read_description(path, _TRAINER)
+
+
+def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
+                         info: str | Path = DCGAN_INFO) -> keras.Sequential:
+    """A shipped DCGAN generator: noise (N, 100) -> images (N, 28, 28, 1) in [0, 1].
+
+    By default the conditional one (its first ten noise numbers choose the digit), rebuilt
+    from the settings recorded beside its weights.
+    """
+    weights = Path(weights)
+    if not weights.exists():
+        raise FileNotFoundError(f"no weights at {weights}: run "
+                                f"`python {_TRAINER}` in the course folder")
+    settings = dcgan_info(info)["settings"]
+    generator = dcgan_generator(settings["latent_dim"], settings["generator_width"],
+                                settings.get("classes", 0))
+    generator.load_weights(str(weights))
+    return generator
+
+
+def load_unconditional_dcgan_generator() -> keras.Sequential:
+    """The shipped unconditional DCGAN generator (the DCGAN paper's recipe, no labels)."""
+    return load_dcgan_generator(UNCONDITIONAL_WEIGHTS, UNCONDITIONAL_INFO)
+
+
+def dcgan_ablation(path: str | Path = ABLATION) -> dict:
+    """The ablation ``python -m tools.train_dcgan --ablation`` recorded.
+
+    "rows": one per step, from the unconditional DCGAN, each adding one technique to the
+    one before ("step", "source", "settings", "training_seconds", "scores").
+    """
+    return read_description(path, _TRAINER + " --ablation")

@@ -1,0 +1,66 @@
+"""The script that trains lesson 08's DCGANs: its recipes and its ablation, on a tiny game."""
+
+import argparse
+
+import numpy as np
+import pytest
+
+from course_utils import data
+from tools import train_dcgan
+
+
+def _arguments(**changes) -> argparse.Namespace:
+    defaults = {"generator_width": 8, "discriminator_width": 4, "discriminator_depth": 3,
+                "dropout_rate": 0.0, "augment": True, "classes": 10, "batch_spread": True,
+                "epochs": 2, "batch_size": 16, "learning_rate": 2e-4, "label_smoothing": 0.1,
+                "seed": 0, "average_from_epoch": 50, "average_decay": 0.999,
+                "unconditional": False}
+    return argparse.Namespace(**{**defaults, **changes})
+
+
+def test_the_unconditional_recipe_turns_every_added_technique_off():
+    settings = train_dcgan.recipe(_arguments(unconditional=True))
+    assert settings["classes"] == 0 and settings["label_smoothing"] == 0
+    assert not settings["augment"] and not settings["batch_spread"]
+    assert settings["average_from_epoch"] == settings["epochs"], "no weight averaging"
+    assert train_dcgan.recipe(_arguments())["classes"] == 10
+
+
+@pytest.fixture
+def tiny_digits(monkeypatch):
+    (x_train, y_train), test = data.load_digits()
+    monkeypatch.setattr(train_dcgan.data, "load_digits",
+                        lambda: ((x_train[:32], y_train[:32]), test))
+    scored = []
+
+    def fake_score(generator, settings, real=True):
+        """Stands in for the judge: records what was scored, returns the mean pixel."""
+        pixels = np.asarray(generator(np.ones((2, settings["latent_dim"]), np.float32)))
+        scored.append(dict(settings))
+        return {"samples": 2, "conf90": float(pixels.mean()), "classes_covered": 1.0,
+                "frechet_to_test": 0.0}
+
+    monkeypatch.setattr(train_dcgan, "score", fake_score)
+    return scored
+
+
+@pytest.mark.slow
+def test_the_ablation_adds_one_technique_per_step_and_resumes(tiny_digits, tmp_path):
+    base = train_dcgan.recipe(_arguments())
+    table = train_dcgan.ablation(base, tmp_path, score_every=0)
+    rows = table["rows"]
+    assert [row["step"] for row in rows] == [step[0] for step in train_dcgan.ABLATION] + [
+        train_dcgan.AVERAGING[0]]
+    assert rows[0]["settings"]["classes"] == 0 and not rows[0]["settings"]["augment"]
+    for before, after, (_, _, _, change) in zip(rows, rows[1:], train_dcgan.ABLATION[1:]):
+        added = {key: value for key, value in after["settings"].items()
+                 if before["settings"][key] != value}
+        assert added == change
+    assert rows[-1]["settings"] == rows[-2]["settings"]
+    assert rows[-1]["scores"] != rows[-2]["scores"], "the averaged weights were not scored"
+    assert all(row["settings"]["average_from_epoch"] == 1 for row in rows)
+    # every step saved its state: a second call trains nothing and gives the same table
+    again = train_dcgan.ablation(base, tmp_path, score_every=0)
+    assert [row["scores"] for row in again["rows"]] == [row["scores"] for row in rows]
+    assert [row["training_seconds"] for row in again["rows"]] == [
+        row["training_seconds"] for row in rows]
