@@ -9,22 +9,17 @@ import pytest
 from tests.conftest import ROOT
 
 SCRIPTS = sorted(path for path in (ROOT / "tools").glob("*.py") if path.name != "__init__.py")
-# being converted on main by its owner; remove from here once it is
-NOT_YET_CONVERTED = {"train_dcgan.py"}
 # where the course tells someone to run a tool (CHANGELOG.md records the past as it was)
 TEXTS = [ROOT / name for name in ("README.md", "CONTRIBUTING.md", "course.py", "Makefile",
                                   "pyproject.toml", "binder/postBuild")]
 TEXTS += sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / ".ci").glob("*"))
-TEXTS += [path for path in sorted((ROOT / "tools").glob("*.py"))
-          + sorted((ROOT / "tests").glob("*.py")) + sorted((ROOT / "course_utils").rglob("*.py"))
-          if path.name not in NOT_YET_CONVERTED and path.name != "gan.py"]
+TEXTS += (sorted((ROOT / "tools").glob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
+          + sorted((ROOT / "course_utils").rglob("*.py")))
 PATH_FORM = re.compile(r"python[^\s`\"']* tools/(\w+)\.py|\"tools/\w+\.py\", \"")
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.stem)
 def test_scripts_import_without_editing_sys_path(script):
-    if script.name in NOT_YET_CONVERTED:
-        pytest.skip(f"{script.name} is converted on main by its owner")
     assert "sys.path" not in script.read_text(encoding="utf-8"), \
         f"{script.name}: import course_utils and tools as packages (python -m tools.{script.stem})"
 
