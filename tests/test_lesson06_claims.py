@@ -155,7 +155,7 @@ def test_06_longer_simple_rnn_runs_say_what_the_prose_says(grid):
     assert simple_best > 3 * gated_worst, (simple_best, gated_worst)
 
 
-def _initial_ratios() -> dict[str, float]:
+def _initial_ratios(seed: int) -> dict[str, float]:
     """First-over-second-marker gradient of each fresh model, as the lesson measures it."""
     import keras
 
@@ -167,7 +167,7 @@ def _initial_ratios() -> dict[str, float]:
     rows = np.arange(500)
     ratios = {}
     for cell in CELLS:
-        course_utils.set_seed(0)
+        course_utils.set_seed(seed)
         model = keras.Sequential([keras.Input((50, 2)), getattr(keras.layers, cell)(32),
                                   keras.layers.Dense(1)])
         norms = sequences.loss_gradient_norms(model, x, y)
@@ -175,14 +175,17 @@ def _initial_ratios() -> dict[str, float]:
     return ratios
 
 
-def test_06_gradient_from_the_first_marker_vanishes_at_initialisation_for_every_layer():
+def test_06_gradient_from_the_first_marker_fades_at_initialisation_for_every_layer():
     code = _code_cell("sequences.loss_gradient_norms(")
     assert "probe_x, probe_y = x_add_valid[:500], y_add_valid[:500]" in code
-    assert "first_over_second_gradient{suffix}" in code
-    _says("below 1/10 for every layer, and smallest for the GRU")
-    ratios = _initial_ratios()
-    assert max(ratios.values()) < 0.1, ratios
-    assert ratios["GRU"] == min(ratios.values()), ratios
+    assert "first_over_second_gradient{suffix}" in code and "for seed in (1, 2, 3):" in code
+    _says("over four initial seeds, the first marker receives at most about a fifth of what the "
+          "recent one receives, and the GRU far less than that")
+    by_seed = [_initial_ratios(seed) for seed in range(4)]
+    assert max(max(ratios.values()) for ratios in by_seed) < 0.3, by_seed
+    assert max(ratios["GRU"] for ratios in by_seed) < 0.01, by_seed
+    _says("The gated layers start no better off than the SimpleRNN")
+    assert any(ratios["LSTM"] >= ratios["SimpleRNN"] for ratios in by_seed), by_seed
 
 
 def test_06_gates_learn_to_carry_the_gradient_and_the_simple_rnn_does_not():
