@@ -118,9 +118,8 @@ def install_extras(python: Path) -> None:
     if (ROOT / "requirements-cff.txt").exists():
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps",
              "--target", VENV / "cffconvert", "-r", "requirements-cff.txt"])
-    lab_settings = ROOT / "tools" / "lab_settings.py"
-    if lab_settings.exists():
-        run([python, lab_settings, "install", "--prefix", VENV])
+    if (ROOT / "tools" / "lab_settings.py").exists():
+        run([python, "-m", "tools.lab_settings", "install", "--prefix", VENV])
     folders = [folder for folder in NPM_FOLDERS if (ROOT / folder / "package.json").exists()]
     npm = shutil.which("npm")
     if folders and npm is None:
@@ -331,13 +330,13 @@ def _module_command(module: str, message: str) -> Callable[[argparse.Namespace],
 def command_clean_notebooks(args: argparse.Namespace) -> int:
     python = ensure_environment()
     notebooks = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "notebooks").glob("*.ipynb"))
-    return run([python, "tools/nbtools.py", "clean", *notebooks], check=False)
+    return run([python, "-m", "tools.nbtools", "clean", *notebooks], check=False)
 
 
 def command_site(args: argparse.Namespace) -> int:
     python = ensure_environment()
     say("executing every lesson and rendering the static site into _site/ (a few minutes)")
-    return run([python, "tools/build_site.py", "--out", "_site", *args.arguments], check=False)
+    return run([python, "-m", "tools.build_site", "--out", "_site", *args.arguments], check=False)
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {

@@ -4,6 +4,7 @@ Modules, one concept each (import the module, not its objects):
     env        set_seed, pre-flight check, quiet TensorFlow start-up
     data       offline data sets: digits, photos, CO2, names
     checks     exercise feedback: check(), hint(), solution(), summary()
+    exercises  the exercises checks judges, one module per concept
     results    publish() a measured figure for the benchmark harness
     explore    interactive explorers (ipywidgets), one module per lesson's concept
     conv       convolution and pooling in numpy, equal to Keras           lessons 01, 02

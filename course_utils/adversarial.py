@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._arrays import given, run_first
+from course_utils._arrays import (
+    fraction,
+    given,
+    non_negative_int,
+    non_negative_number,
+    positive_int,
+    run_first,
+)
 
 __all__ = [
     "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
@@ -26,23 +33,10 @@ _EPSILON = 1e-7
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 
 
-def _check_count(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_positive(name: str, value: Any) -> float:
-    number = float(value)
-    if not np.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return number
-
-
 def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
     """The centres of ``modes`` Gaussians evenly spaced on a circle: shape (modes, 2)."""
-    modes = _check_count("modes", modes)
-    radius = _check_positive("radius", radius)
+    modes = positive_int(modes, "modes")
+    radius = non_negative_number(radius, "radius", zero_allowed=False)
     angles = 2 * np.pi * np.arange(modes) / modes
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype(np.float32)
 
@@ -50,8 +44,8 @@ def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
 def ring_of_gaussians(num_points: int, modes: int = 8, radius: float = 2.0,
                       std: float = 0.05, seed: int = 0) -> np.ndarray:
     """Points from ``modes`` equally likely Gaussians on a circle: shape (num_points, 2)."""
-    num_points = _check_count("num_points", num_points)
-    std = _check_positive("std", std)
+    num_points = positive_int(num_points, "num_points")
+    std = non_negative_number(std, "std", zero_allowed=False)
     centers = ring_centers(modes, radius)
     rng = np.random.default_rng(seed)
     which = rng.integers(0, len(centers), size=num_points)
@@ -61,8 +55,8 @@ def ring_of_gaussians(num_points: int, modes: int = 8, radius: float = 2.0,
 
 def grid_centers(side: int = 5, spacing: float = 1.0) -> np.ndarray:
     """The centres of a ``side`` x ``side`` grid around the origin: shape (side**2, 2)."""
-    side = _check_count("side", side)
-    spacing = _check_positive("spacing", spacing)
+    side = positive_int(side, "side")
+    spacing = non_negative_number(spacing, "spacing", zero_allowed=False)
     axis = (np.arange(side) - (side - 1) / 2) * spacing
     x, y = np.meshgrid(axis, axis)
     return np.stack([x.ravel(), y.ravel()], axis=1).astype(np.float32)
@@ -71,8 +65,8 @@ def grid_centers(side: int = 5, spacing: float = 1.0) -> np.ndarray:
 def grid_of_gaussians(num_points: int, side: int = 5, spacing: float = 1.0,
                       std: float = 0.05, seed: int = 0) -> np.ndarray:
     """Points from ``side**2`` equally likely Gaussians on a grid: shape (num_points, 2)."""
-    num_points = _check_count("num_points", num_points)
-    std = _check_positive("std", std)
+    num_points = positive_int(num_points, "num_points")
+    std = non_negative_number(std, "std", zero_allowed=False)
     centers = grid_centers(side, spacing)
     rng = np.random.default_rng(seed)
     which = rng.integers(0, len(centers), size=num_points)
@@ -85,9 +79,9 @@ def spiral(num_points: int, turns: float = 1.5, radius: float = 2.0, noise: floa
 
     A spiral has no separate modes: ``mode_coverage`` does not apply to it.
     """
-    num_points = _check_count("num_points", num_points)
-    turns = _check_positive("turns", turns)
-    radius = _check_positive("radius", radius)
+    num_points = positive_int(num_points, "num_points")
+    turns = non_negative_number(turns, "turns", zero_allowed=False)
+    radius = non_negative_number(radius, "radius", zero_allowed=False)
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
     rng = np.random.default_rng(seed)
@@ -123,9 +117,8 @@ def mode_coverage(samples: np.ndarray, centers: np.ndarray, std: float,
                          f"use ring_centers(...) or grid_centers(...), or {data_first}")
     if not np.all(np.isfinite(samples)):
         raise ValueError("samples contain NaN or infinity: training has diverged")
-    std = _check_positive("std", std)
-    if not 0 < fair_share <= 1:
-        raise ValueError(f"fair_share must be in (0, 1], got {fair_share!r}")
+    std = non_negative_number(std, "std", zero_allowed=False)
+    fair_share = fraction(fair_share, "fair_share", low_open=True)
     distances = np.linalg.norm(samples[:, None, :] - centers[None, :, :], axis=2)
     nearest = distances.argmin(axis=1)
     good = distances[np.arange(len(samples)), nearest] <= quality_radius * std
@@ -158,10 +151,10 @@ def _dense_stack(input_dim: int, hidden_units: int, num_hidden_layers: int, outp
 def make_generator(noise_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
                    output_dim: int = 2, seed: int | None = None) -> Any:
     """A small dense generator: noise (N, noise_dim) -> points (N, output_dim) (lesson 07)."""
-    return _dense_stack(_check_count("noise_dim", noise_dim),
-                        _check_count("hidden_units", hidden_units),
-                        _check_count("num_hidden_layers", num_hidden_layers),
-                        _check_count("output_dim", output_dim), seed, name="generator")
+    return _dense_stack(positive_int(noise_dim, "noise_dim"),
+                        positive_int(hidden_units, "hidden_units"),
+                        positive_int(num_hidden_layers, "num_hidden_layers"),
+                        positive_int(output_dim, "output_dim"), seed, name="generator")
 
 
 def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_layers: int = 2,
@@ -170,9 +163,9 @@ def make_discriminator(input_dim: int = 2, hidden_units: int = 64, num_hidden_la
 
     It returns the logit l; the probability that x is real is D(x) = sigmoid(l).
     """
-    return _dense_stack(_check_count("input_dim", input_dim),
-                        _check_count("hidden_units", hidden_units),
-                        _check_count("num_hidden_layers", num_hidden_layers),
+    return _dense_stack(positive_int(input_dim, "input_dim"),
+                        positive_int(hidden_units, "hidden_units"),
+                        positive_int(num_hidden_layers, "num_hidden_layers"),
                         1, seed, name="discriminator")
 
 
@@ -272,8 +265,8 @@ def play_rounds(d_step: Any, g_step: Any, images: Any, rounds: int, batch_size: 
     Returns the losses, shape (rounds, 2): D's last loss of each round, and G's.
     """
     images = np.asarray(images)
-    rounds, batch_size = _check_count("rounds", rounds), _check_count("batch_size", batch_size)
-    latent_dim, d_steps = _check_count("latent_dim", latent_dim), _check_count("d_steps", d_steps)
+    rounds, batch_size = positive_int(rounds, "rounds"), positive_int(batch_size, "batch_size")
+    latent_dim, d_steps = positive_int(latent_dim, "latent_dim"), positive_int(d_steps, "d_steps")
     losses = []
     for _ in range(rounds):
         for _ in range(d_steps):
@@ -327,14 +320,14 @@ def play_seeds(points: np.ndarray, centers: np.ndarray, std: float, seeds: Seque
     if unknown or not generator_losses:
         raise ValueError(f"generator_losses must be some of {GENERATOR_LOSSES}, "
                          f"got {tuple(generator_losses)!r}")
-    num_rounds = _check_count("num_rounds", num_rounds)
-    record_every = _check_count("record_every", record_every)
+    num_rounds = positive_int(num_rounds, "num_rounds")
+    record_every = positive_int(record_every, "record_every")
     if record_every > num_rounds:
         raise ValueError(f"record_every ({record_every}) must be at most num_rounds "
                          f"({num_rounds}): nothing would be measured")
-    warmup_steps = _check_count("warmup_steps", warmup_steps, minimum=0)
-    noise_scale = _check_positive("noise_scale", noise_scale)
-    batch_size = _check_count("batch_size", batch_size)
+    warmup_steps = non_negative_int(warmup_steps, "warmup_steps")
+    noise_scale = non_negative_number(noise_scale, "noise_scale", zero_allowed=False)
+    batch_size = positive_int(batch_size, "batch_size")
     points = np.asarray(points, dtype=np.float32)
     train_step_maker = train_step_maker or make_train_step
     rngs = [np.random.default_rng(seed) for seed in seeds]

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from course_utils import _arrays
+
 __all__ = ["conv2d", "conv2d_transpose", "pool2d", "global_average_pool", "conv_output_size",
            "same_padding", "receptive_field"]
 
@@ -30,12 +32,11 @@ _MODES = ("max", "average")
 def _pair(value: int | Sequence[int], name: str) -> tuple[int, int]:
     """An int or a pair of ints -> (rows, cols), each a positive int."""
     pair = (value, value) if np.isscalar(value) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(item, int | np.integer) for item in pair):
+    if len(pair) != 2:
         raise ValueError(f"{name} must be an int or a pair of ints like (2, 2), got {value!r}")
-    if min(pair) < 1:
-        raise ValueError(f"{name} must be at least 1, got {value!r}: "
-                         f"a {name} of 0 would never move the window")
-    return int(pair[0]), int(pair[1])
+    rows, cols = (_arrays.positive_int(item, name, hint=f"a {name} of 0 would never move the "
+                                       "window") for item in pair)
+    return rows, cols
 
 
 def _check_padding(padding: str) -> str:
@@ -62,15 +63,14 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: str | int = "vali
     on each side. The formula is floor((n + 2p - k) / stride) + 1; 'same' gives
     ceil(n / stride). Lesson 01.
     """
-    for name, value in (("n", n), ("k", k), ("stride", stride)):
-        if not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    n, k, stride = (_arrays.positive_int(value, name)
+                    for name, value in (("n", n), ("k", k), ("stride", stride)))
     if padding == "same":
         return -(-n // stride)
     if padding == "valid":
         padding = 0
-    if not isinstance(padding, int | np.integer) or padding < 0:
-        raise ValueError(f"padding must be 'valid', 'same' or an int >= 0, got {padding!r}")
+    padding = _arrays.non_negative_int(padding, "padding",
+                                       hint="or give the string 'valid' or 'same'")
     if k > n + 2 * padding:
         raise ValueError(f"window of {k} cells does not fit in {n} cells with padding {padding}: "
                          "use a smaller window or more padding")
@@ -247,9 +247,8 @@ def receptive_field(layers: Sequence[tuple[int, int]]) -> list[dict[str, int]]:
         if len(layer) != 2:
             raise ValueError(f"layer {index}: give (kernel_size, stride), got {layer!r}")
         kernel_size, stride = layer
-        if not all(isinstance(item, int | np.integer) and item >= 1 for item in layer):
-            raise ValueError(f"layer {index}: kernel_size and stride must be ints >= 1, "
-                             f"got {layer!r}")
+        kernel_size = _arrays.positive_int(kernel_size, f"layer {index}'s kernel_size")
+        stride = _arrays.positive_int(stride, f"layer {index}'s stride")
         size += (kernel_size - 1) * jump
         jump *= stride
         found.append({"size": size, "jump": jump})

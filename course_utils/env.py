@@ -69,8 +69,9 @@ def set_seed(seed: int = 0) -> None:
     Results repeat bit for bit on the same machine and library versions only.
     ``numpy.random.default_rng`` generators are not affected: give them a seed.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    from course_utils import _arrays
+
+    seed = _arrays.seed(seed)
     quiet_tensorflow()
     import keras
 

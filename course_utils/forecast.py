@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, given, run_first
 
 __all__ = ["make_windows", "persistence", "seasonal_naive", "fit_linear", "predict_linear",
@@ -59,11 +60,6 @@ def _windows_array(x: np.ndarray, name: str = "x") -> np.ndarray:
     return x
 
 
-def _check_positive_int(value: int, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-
-
 def make_windows(series: np.ndarray, window: int = 10, horizon: int = 1
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into windows of past values and the values that follow them.
@@ -74,8 +70,8 @@ def make_windows(series: np.ndarray, window: int = 10, horizon: int = 1
     ``horizon`` values. Same dtype as the series (float32 stays float32).
     """
     series = _finite_series(series)
-    _check_positive_int(window, "window")
-    _check_positive_int(horizon, "horizon")
+    window = _arrays.positive_int(window, "window")
+    horizon = _arrays.positive_int(horizon, "horizon")
     count = len(series) - window - horizon + 1
     if count < 1:
         raise ValueError(f"a series of length {len(series)} is too short for window={window} "
@@ -90,7 +86,7 @@ def make_windows(series: np.ndarray, window: int = 10, horizon: int = 1
 def persistence(x: np.ndarray, horizon: int = 1) -> np.ndarray:
     """The naive forecast "the future equals the last value seen": (N,) or (N, horizon)."""
     x = _windows_array(x)
-    _check_positive_int(horizon, "horizon")
+    horizon = _arrays.positive_int(horizon, "horizon")
     last = x[:, -1, 0]
     return last if horizon == 1 else np.repeat(last[:, None], horizon, axis=1)
 
@@ -105,7 +101,7 @@ def seasonal_naive(series: np.ndarray, window: int = 10, horizon: int = 1,
     the series to have such a value get NaN.
     """
     series = _finite_series(series)
-    _check_positive_int(season, "season")
+    season = _arrays.positive_int(season, "season")
     _, y = make_windows(series, window, horizon)
     steps_ahead = np.arange(1, horizon + 1)
     lag = season * -(-steps_ahead // season)
@@ -222,7 +218,7 @@ def recursive(step: Callable[[np.ndarray], np.ndarray], x: np.ndarray, horizon: 
     callable_model(step, "step", "a function from windows (N, window, 1) to next values (N,)",
                    f"in lesson 05, {run_first('Fix 2: predict the change, not the level')}")
     x = _windows_array(x)
-    _check_positive_int(horizon, "horizon")
+    horizon = _arrays.positive_int(horizon, "horizon")
     window = x.astype(np.float64)
     forecasts = []
     for _ in range(horizon):
@@ -243,8 +239,8 @@ def by_horizon(step: Callable[[np.ndarray], np.ndarray], series: np.ndarray, n_t
     the window that ends h steps before it. ``step`` as in ``recursive``.
     """
     series = _finite_series(series)
-    _check_positive_int(n_test, "n_test")
-    _check_positive_int(max_horizon, "max_horizon")
+    n_test = _arrays.positive_int(n_test, "n_test")
+    max_horizon = _arrays.positive_int(max_horizon, "max_horizon")
     first_origin = len(series) - n_test - max_horizon
     if first_origin + 1 < window:
         raise ValueError(f"n_test={n_test} and max_horizon={max_horizon} need {window} values "

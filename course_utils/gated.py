@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import finite_array
 
 __all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
@@ -161,16 +162,11 @@ def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: n
     return np.stack(states, axis=1) if return_sequences else h
 
 
-def _check_sizes(input_dim: int, units: int) -> None:
-    for name, value in (("input_dim", input_dim), ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-
-
 def simple_rnn_parameter_count(input_dim: int, units: int) -> int:
     """Weights of keras.layers.SimpleRNN: W (D, H), U (H, H), b (H,)."""
-    _check_sizes(input_dim, units)
-    return int(units * (input_dim + units + 1))
+    input_dim = _arrays.positive_int(input_dim, "input_dim")
+    units = _arrays.positive_int(units, "units")  # a Python int: np.int8 sizes would overflow
+    return units * (input_dim + units + 1)
 
 
 def lstm_parameter_count(input_dim: int, units: int) -> int:
@@ -180,7 +176,8 @@ def lstm_parameter_count(input_dim: int, units: int) -> int:
 
 def gru_parameter_count(input_dim: int, units: int, reset_after: bool = True) -> int:
     """Weights of keras.layers.GRU: three gates, plus a second bias row if reset_after."""
-    return 3 * simple_rnn_parameter_count(input_dim, units) + (3 * units if reset_after else 0)
+    gates = 3 * simple_rnn_parameter_count(input_dim, units)
+    return gates + (3 * int(units) if reset_after else 0)  # units checked by the line above
 
 
 def draw_cells() -> Any:

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._arrays import callable_model, given, run_first
+from course_utils import _arrays
+from course_utils._arrays import callable_model, run_first
 
 __all__ = ["class_probabilities", "classes_covered", "digit_scores", "frechet_distance"]
 
@@ -24,32 +25,14 @@ _JUDGE_FROM = (f"in lesson 08, {run_first('Measure, do not eyeball')}; lesson 09
                "judge in its first code cell")
 
 
-def _as_images(images: Any) -> np.ndarray:
-    given(images, "images", "digits of shape (N, 28, 28) in [0, 1]",
-          "run the cell that makes them first (the digits, or the generator's samples)")
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 2 and images.shape[1] == 784:
-        images = images.reshape(-1, 28, 28)
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4 or images.shape[1:] != (28, 28, 1) or len(images) == 0:
-        raise ValueError(f"images must have shape (N, 28, 28), (N, 28, 28, 1) or (N, 784) "
-                         f"with N >= 1, got {images.shape}")
-    low, high = float(images.min()), float(images.max())
-    if not (np.isfinite(low) and np.isfinite(high)) or low < 0.0 or high > 1.0:
-        raise ValueError(f"images must have values in [0, 1], got values in [{low:.3g}, "
-                         f"{high:.3g}]: divide 0..255 pixels by 255, map a tanh output "
-                         "with (x + 1) / 2")
-    return images
-
-
 def class_probabilities(images: Any, classifier: Any, batch_size: int = 500) -> np.ndarray:
     """The classifier's probabilities (N, K) for images (N, 28, 28[, 1]) in [0, 1].
 
     Calls the classifier directly in batches (no ``model.predict``: faster on small sets).
     """
     callable_model(classifier, "classifier", "a digit classifier such as judge", _JUDGE_FROM)
-    images = _as_images(images)
+    images = _arrays.digit_images(images, hint="run the cell that makes them first (the digits, "
+                                  "or the generator's samples)")
     parts = [np.asarray(classifier(images[start:start + batch_size], training=False))
              for start in range(0, len(images), batch_size)]
     probabilities = np.concatenate(parts).astype(np.float64)
@@ -82,8 +65,7 @@ def digit_scores(images: Any, classifier: Any, threshold: float = 0.9) -> dict[s
     equally often, 1 = a single digit: mode collapse); ``histogram``: counts per class;
     ``predicted``: the top class of each image.
     """
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    threshold = _arrays.fraction(threshold, "threshold", low_open=True, high_open=True)
     probabilities = class_probabilities(images, classifier)
     predicted = probabilities.argmax(axis=1)
     histogram = np.bincount(predicted, minlength=probabilities.shape[1])

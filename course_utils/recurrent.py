@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_utils import _arrays
 from course_utils._arrays import finite_array
 
 __all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
@@ -124,9 +125,9 @@ def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     if upstream.shape != (batch, U.shape[0]):
         raise ValueError(f"upstream must have the shape of h_T, ({batch}, {U.shape[0]}), "
                          f"got {upstream.shape}")
-    if truncate is not None and (not isinstance(truncate, int | np.integer) or truncate < 1):
-        raise ValueError(f"truncate must be a number of steps >= 1 (or None for every step), "
-                         f"got {truncate!r}")
+    if truncate is not None:
+        truncate = _arrays.positive_int(truncate, "truncate",
+                                        hint="a number of steps, or None for every step")
     first = 0 if truncate is None else max(0, steps - int(truncate))
     states = _run(x, W, U, b, h0)
     grad_x = np.zeros_like(x)
@@ -165,8 +166,7 @@ def clip_by_global_norm(gradients: list[np.ndarray], max_norm: float) -> list[np
     gradient is kept, only its length is capped at c. It equals tf.clip_by_global_norm and
     Keras' optimizers with ``global_clipnorm=c``.
     """
-    if not np.isfinite(max_norm) or max_norm <= 0:
-        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm!r}")
+    max_norm = _arrays.non_negative_number(max_norm, "max_norm", zero_allowed=False)
     arrays = [finite_array(gradient, f"gradients[{index}]", np.ndim(gradient), "any shape")
               for index, gradient in enumerate(gradients)]
     global_norm = np.sqrt(sum(np.sum(array ** 2) for array in arrays))
@@ -185,8 +185,7 @@ def spectral_radius(U: np.ndarray) -> float:
 def with_spectral_radius(U: np.ndarray, radius: float) -> np.ndarray:
     """U rescaled so that its spectral radius is ``radius`` (a new array, shape (H, H))."""
     current = spectral_radius(U)
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    radius = _arrays.non_negative_number(radius, "radius")
     if current == 0:
         raise ValueError("U has spectral radius 0 (all eigenvalues are zero): it cannot be "
                          "rescaled; start from a random or orthogonal matrix")
@@ -199,10 +198,8 @@ def recurrent_matrix(units: int, radius: float, seed: int = 0) -> np.ndarray:
     Keras initialises SimpleRNN's recurrent kernel as a random orthogonal matrix, so radius 1
     is where a fresh layer starts.
     """
-    if not isinstance(units, int | np.integer) or units < 1:
-        raise ValueError(f"units must be a positive integer, got {units!r}")
-    if not np.isfinite(radius) or radius < 0:
-        raise ValueError(f"radius must be a finite number >= 0, got {radius!r}")
+    units = _arrays.positive_int(units, "units")
+    radius = _arrays.non_negative_number(radius, "radius")
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.standard_normal((units, units)))
     return q * np.sign(np.diag(r)) * radius

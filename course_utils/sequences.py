@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._arrays import callable_model, finite_array, given, run_first
+from course_utils import _arrays
+from course_utils._arrays import (
+    callable_model,
+    finite_array,
+    given,
+    positive_int,
+    run_first,
+    whole_number,
+)
 from course_utils.models._checkpoint import read_description
 
 __all__ = ["START", "END", "adding_problem", "TRIVIAL_MSE", "RECENT_ONLY_MSE", "marker_steps",
@@ -30,12 +38,6 @@ START, END = "^", "$"
 _NAME_MODEL_FROM = run_first("Generating names, one character at a time")
 
 
-def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
-    return int(value)
-
-
 def adding_problem(num_sequences: int, length: int, seed: int = 0
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Sequences for the adding problem. Returns x (N, length, 2) and y (N,), float32.
@@ -44,8 +46,8 @@ def adding_problem(num_sequences: int, length: int, seed: int = 0
     the first half and one in the second, and 0 elsewhere. y is the sum of the two marked
     values. Lesson 06.
     """
-    num_sequences = _positive_int(num_sequences, "num_sequences")
-    length = _positive_int(length, "length", minimum=2)
+    num_sequences = positive_int(num_sequences, "num_sequences")
+    length = whole_number(length, "length", minimum=2, hint="two markers need two steps")
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(num_sequences, length))
     markers = np.zeros((num_sequences, length))
@@ -67,9 +69,9 @@ ADDING_GRID = Path(__file__).resolve().parent / "checkpoints" / "adding_grid.jso
 
 
 def adding_grid(path: str | Path = ADDING_GRID) -> dict[str, Any]:
-    """What tools/tune_adding.py recorded: its settings, the learning rates and seeds tried,
+    """What python -m tools.tune_adding recorded: its settings, the learning rates and seeds tried,
     every run's validation MSE after each epoch, and the rate chosen per layer. Lesson 06."""
-    return read_description(path, "tools/tune_adding.py")
+    return read_description(path, "tools.tune_adding")
 
 
 def marker_steps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +161,7 @@ def encode_names(words: Sequence[str], vocabulary: Sequence[str], length: int | 
         raise ValueError("vocabulary must start with the START and END tokens: "
                          "build it with make_vocabulary(words)")
     longest = max(len(word) for word in words)
-    length = longest + 1 if length is None else _positive_int(length, "length", minimum=2)
+    length = longest + 1 if length is None else _arrays.whole_number(length, "length", 2)
     if longest + 1 > length:
         raise ValueError(f"length={length} is too short for a name of {longest} letters: "
                          f"it needs at least {longest + 1} steps (the letters and END)")
@@ -240,8 +242,8 @@ def sample_names(model: Callable[..., Any], vocabulary: Sequence[str], count: in
     """
     callable_model(model, "model", "the name model (name_model)", _NAME_MODEL_FROM)
     given(vocabulary, "vocabulary", "the tuple from make_vocabulary(words)", _NAME_MODEL_FROM)
-    count = _positive_int(count, "count")
-    max_length = _positive_int(max_length, "max_length")
+    count = _arrays.positive_int(count, "count")
+    max_length = _arrays.positive_int(max_length, "max_length")
     temperatures = np.asarray(temperature, dtype=np.float64)
     if temperatures.ndim == 0:
         temperatures = np.full(count, float(temperatures))

@@ -5,7 +5,7 @@
 nbval runs every cell of a lesson in one kernel and keeps each cell's outputs. When every
 code cell of a notebook ran and passed, the notebook is written to the folder with those
 outputs and the fingerprint of what the run depended on (tools.nbtools.run_digest). The
-site build (tools/build_site.py --reuse) renders such a notebook instead of executing the
+site build (python -m tools.build_site --reuse) renders such a notebook instead of executing the
 lesson again, and only while the fingerprint still matches; a notebook with a failed or
 skipped cell is not written, so the site build executes it and shows the failure itself.
 """

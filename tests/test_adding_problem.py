@@ -101,9 +101,9 @@ def test_loss_gradient_norms_explain_bad_targets():
 
 def test_adding_grid_reads_the_record_the_script_writes(tmp_path):
     grid = sequences.adding_grid()
-    assert grid["script"] == "tools/tune_adding.py" and grid["date"]
+    assert grid["script"] == "python -m tools.tune_adding" and grid["date"]
     assert set(grid["chosen_learning_rate"]) == {"SimpleRNN", "LSTM", "GRU"}
     for cell, rate in grid["chosen_learning_rate"].items():
         assert rate in grid["learning_rates"] and str(rate) in grid["runs"][cell]
-    with pytest.raises(FileNotFoundError, match="tools/tune_adding.py"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.tune_adding"):
         sequences.adding_grid(tmp_path / "missing.json")

@@ -31,7 +31,7 @@ def _setup_cell(path) -> str:
 @pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])
 def test_every_lesson_starts_with_the_same_generated_setup_cell(path):
     assert _setup_cell(path) == release.setup_cell_source(), \
-        f"{path.name}: its setup cell is stale or edited: run python tools/release.py sync"
+        f"{path.name}: its setup cell is stale or edited: run python -m tools.release sync"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[path.name for path in LESSONS])

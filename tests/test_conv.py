@@ -142,7 +142,7 @@ def test_receptive_field_matches_an_impulse_through_the_stack():
     (lambda: conv.pool2d(np.zeros((1, 4, 4, 1)), 2, mode="min"), "'max' or 'average'"),
     (lambda: conv.conv_output_size(5, 7), "does not fit"),
     (lambda: conv.conv_output_size(5, 3, 0), "positive int"),
-    (lambda: conv.receptive_field([(3, 0)]), "ints >= 1"),
+    (lambda: conv.receptive_field([(3, 0)]), "layer 0's stride must be a positive int"),
 ])
 def test_bad_input_says_what_to_do(call, words):
     with pytest.raises(ValueError) as error:

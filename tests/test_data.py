@@ -27,10 +27,18 @@ def test_digits_split_is_deterministic_and_disjoint():
     assert not any(row.tobytes() in train_rows for row in a_test.reshape(len(a_test), -1))
 
 
-@pytest.mark.parametrize("test_size", [0, 15, 5000, "100"])
-def test_digits_rejects_bad_test_size(test_size):
-    with pytest.raises(ValueError, match="multiple of 10"):
+@pytest.mark.parametrize("test_size, words", [
+    (0, "multiple of 10"), (15, "multiple of 10"), (5000, "multiple of 10"),
+    ("100", "between 10 and 4990.*without quotes"), (True, "True and False"),
+])
+def test_digits_rejects_bad_test_size(test_size, words):
+    with pytest.raises(ValueError, match=words):
         data.load_digits(test_size=test_size)
+
+
+def test_digits_accept_a_numpy_test_size():
+    (_, _), (x_test, _) = data.load_digits(test_size=np.int64(1000))
+    assert x_test.shape == (1000, 28, 28)
 
 
 @pytest.mark.parametrize("name", data.PHOTOS)
@@ -104,6 +112,8 @@ def test_few_per_class_is_balanced_and_deterministic():
         data.few_per_class(x_train, y_train, per_class=401)
     with pytest.raises(ValueError, match="matching"):
         data.few_per_class(x_train, y_train[:10], per_class=1)
+    with pytest.raises(ValueError, match="per_class must be an int.*True and False"):
+        data.few_per_class(x_train, y_train, per_class=True)
 
 
 def test_shift_images_fills_with_zeros_and_matches_roll_inside():
@@ -128,5 +138,5 @@ def test_shift_images_loses_the_ink_that_leaves_the_frame():
 
 @pytest.mark.parametrize(("down", "right"), [(1.5, 0), (0, "2"), (True, 0)])
 def test_shift_images_wants_whole_pixels(down, right):
-    with pytest.raises(ValueError, match="whole numbers of pixels"):
+    with pytest.raises(ValueError, match="(down|right) must be an int"):
         data.shift_images(np.zeros((4, 4)), down, right)

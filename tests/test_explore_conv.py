@@ -6,6 +6,7 @@ import pytest
 
 from course_utils import conv, explore
 from course_utils.explore import conv as explore_conv
+from tests.conftest import assert_within_latency_budget
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +108,8 @@ def test_unknown_preset_lists_the_presets():
 @pytest.mark.parametrize("explorer_fixture", ["kernel_explorer", "pooling_explorer"])
 def test_latency_is_measured_over_every_control(explorer_fixture, request):
     explorer = request.getfixturevalue(explorer_fixture)
-    timing = explore.measure_latency(explorer, repeats=1)
+    timing = assert_within_latency_budget(explorer)
     assert timing["changes"] == len(explorer.sweep())
-    assert 0 < timing["median_ms"] <= timing["p95_ms"]
     changed = {name for name, _ in explorer.sweep()}
     assert {"stride"} <= changed
 

@@ -50,7 +50,7 @@ def test_transform_rejects_bad_input(digits_and_model):
     images, _, _ = digits_and_model
     with pytest.raises(ValueError, match="pick one image"):
         explore_digits.transform_digit(images[:2])
-    with pytest.raises(ValueError, match="cannot be negative"):
+    with pytest.raises(ValueError, match="noise must be a finite number >= 0.*standard deviation"):
         explore_digits.transform_digit(images[0], noise=-0.1)
 
 

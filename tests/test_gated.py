@@ -132,7 +132,7 @@ def test_non_finite_values_are_refused():
 
 @pytest.mark.parametrize("units", [0, -3, 2.5, True])
 def test_parameter_count_refuses_bad_sizes(units):
-    with pytest.raises(ValueError, match="positive whole number"):
+    with pytest.raises(ValueError, match="units must be a positive int"):
         gated.lstm_parameter_count(4, units)
 
 

@@ -60,7 +60,7 @@ def test_a_broken_overrides_file_is_named(tmp_path):
 
 def test_binder_installs_the_same_file():
     post_build = (ROOT / "binder" / "postBuild").read_text()
-    assert "python tools/lab_settings.py install --prefix" in post_build
+    assert "python -m tools.lab_settings install --prefix" in post_build
     assert "sys.prefix" in post_build, "into the environment Binder's JupyterLab runs from"
 
 

@@ -2,7 +2,7 @@
 
 Each claim is found by its words in the lesson's markdown (if the words change, the test says
 so and its check is updated with them), then held against its source: an exact value in
-course_utils.sequences, the learning-rate grid that tools/tune_adding.py recorded in
+course_utils.sequences, the learning-rate grid that python -m tools.tune_adding recorded in
 course_utils/checkpoints/adding_grid.json (which the lesson prints), a gradient recomputed here
 from the initial weights without training, or a figure the lesson publishes, as recorded in
 benchmarks/results.json by `make bench`.

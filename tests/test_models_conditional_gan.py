@@ -45,7 +45,7 @@ def test_one_step_moves_both_players():
 
 
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="train_conditional_gan.py"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_conditional_gan"):
         conditional_gan.load_conditional_generator(str(tmp_path / "none.weights.h5"))
 
 

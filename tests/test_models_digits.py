@@ -157,12 +157,12 @@ def test_scattered_ink_is_not_a_confident_digit(classifier, test_split):
 
 @pytest.mark.parametrize("images, words", [
     (np.zeros((28, 28)), "images\\[None\\]"),
-    (np.zeros((2, 32, 32)), "expected images of shape"),
-    (np.zeros((2, 28, 28, 3)), "expected images of shape"),
+    (np.zeros((2, 32, 32)), "must have shape \\(N, 28, 28\\).*load_digits"),
+    (np.zeros((2, 28, 28, 3)), "must have shape \\(N, 28, 28\\)"),
     (np.zeros((0, 28, 28)), "empty"),
     (np.full((2, 28, 28), np.nan), "NaN"),
-    (np.full((2, 28, 28), -0.5), "\\(images \\+ 1\\) / 2"),
-    (np.full((2, 28, 28), 255.0), "divided by 255"),
+    (np.full((2, 28, 28), -0.5), "\\(x \\+ 1\\) / 2"),
+    (np.full((2, 28, 28), 255.0), "divide 0..255 pixels by 255"),
 ])
 def test_bad_images_are_explained(classifier, images, words):
     with pytest.raises(ValueError, match=words):
@@ -182,5 +182,5 @@ def test_bad_batch_size(classifier):
 
 
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="train_digit_cnn.py"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_digit_cnn"):
         digits.load_digit_classifier(weights=tmp_path / "none.weights.h5")

@@ -45,7 +45,7 @@ def test_course_forecaster_reads_the_changes_of_a_window(cell, layer):
 
 @pytest.mark.parametrize("arguments, words", [
     ({"cell": "lstm"}, "SimpleRNN, LSTM, GRU"),
-    ({"window": 1}, "window must be an int >= 2"),
+    ({"window": 1}, "window must be an int of at least 2"),
     ({"units": 0}, "units must be a positive int"),
 ])
 def test_course_forecaster_explains_bad_arguments(arguments, words):

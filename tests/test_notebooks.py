@@ -35,17 +35,17 @@ def test_notebook_is_valid_and_clean(path):
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
-    assert "widgets" not in notebook.metadata, "saved widget state: run tools/nbtools.py clean"
+    assert "widgets" not in notebook.metadata, "saved widget state: run python -m tools.nbtools clean"
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
         if CHECK_MARK in cell.source:
             assert cell.outputs, (f"cell {index} is marked for comparison but stores no expected "
-                                  "output: run tools/nbtools.py record")
+                                  "output: run python -m tools.nbtools record")
             kinds = {output.output_type for output in cell.outputs}
             assert kinds <= {"stream", "execute_result"}, f"cell {index}: only text is compared"
         else:
-            assert not cell.outputs, f"cell {index} stores outputs: run tools/nbtools.py clean"
+            assert not cell.outputs, f"cell {index} stores outputs: run python -m tools.nbtools clean"
             assert cell.execution_count is None, f"cell {index} has an execution count"
 
 
@@ -69,7 +69,7 @@ def test_first_code_cell_imports_modules_and_seeds(path):
     # the Colab setup cell comes first (it installs course_utils there); tests/test_colab.py
     # checks it is the same in every lesson
     assert code[0].startswith(SETUP_MARK), \
-        "the first code cell is the course setup cell: run python tools/release.py sync"
+        "the first code cell is the course setup cell: run python -m tools.release sync"
     assert "set_seed(" in code[1], "the code cell after the setup seeds: course_utils.set_seed(...)"
 
 

@@ -40,7 +40,7 @@ def _course_files() -> list[Path]:
 
 
 def test_every_link_and_copy_is_built_from_pyproject():
-    assert release.problems() == [], "run python tools/release.py sync"
+    assert release.problems() == [], "run python -m tools.release sync"
 
 
 def test_every_link_into_the_course_names_the_home_and_the_tag():

@@ -23,7 +23,7 @@ def test_ci_runs_the_readme_test_command():
 def test_binder_badge_opens_the_start_lesson_at_the_release_tag():
     readme = (ROOT / "README.md").read_text()
     assert f"]({release.binder_url('notebooks/00_start_here.ipynb')})" in readme, \
-        "the badge opens the start lesson at the release tag: run python tools/release.py sync"
+        "the badge opens the start lesson at the release tag: run python -m tools.release sync"
 
 
 def test_every_lesson_is_listed_in_the_readme_and_the_start_lesson():

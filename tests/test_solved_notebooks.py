@@ -5,16 +5,13 @@ the solutions substituted by tools/solve_notebooks.py.
 """
 
 import re
-import sys
 
 import nbformat
 import pytest
 
 from course_utils import checks
 from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-import solve_notebooks  # noqa: E402
+from tools import solve_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -1,8 +1,8 @@
 """Render the course as a static web site: every lesson executed, readable without a kernel.
 
-    python tools/build_site.py                 execute every lesson, write _site/
-    python tools/build_site.py --only 00 01    just these lessons (the index lists them all)
-    python tools/build_site.py --reuse DIR     render the runs the notebook tests saved in DIR
+    python -m tools.build_site                 execute every lesson, write _site/
+    python -m tools.build_site --only 00 01    just these lessons (the index lists them all)
+    python -m tools.build_site --reuse DIR     render the runs the notebook tests saved in DIR
                                                (unchanged lessons are not executed again)
 
 Each lesson is executed top to bottom, then rendered by nbconvert's JupyterLab template:
@@ -33,13 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
+from tools import nbtools, release
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import nbformat  # noqa: E402
-
-from tools import nbtools, release  # noqa: E402
-
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
 # the course's documents that lessons link to, rendered as pages of the site: name -> title

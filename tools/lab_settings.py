@@ -1,6 +1,6 @@
 """The course's JupyterLab settings, installed where JupyterLab reads them for everyone.
 
-    python tools/lab_settings.py install [--prefix PREFIX]     (default: this Python's prefix)
+    python -m tools.lab_settings install [--prefix PREFIX]     (default: this Python's prefix)
 
 binder/overrides.json holds the settings: no "get notified about official Jupyter news?"
 prompt and no update check, so a learner's first screen is the lesson. JupyterLab reads

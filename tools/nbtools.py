@@ -1,13 +1,13 @@
 """Keep notebooks in their stored form: no outputs, except the expected output of checked cells.
 
-    python tools/nbtools.py clean  notebooks/01_convolution.ipynb ...   strip outputs (the
+    python -m tools.nbtools clean  notebooks/01_convolution.ipynb ...   strip outputs (the
                                                                        recorded outputs of checked
                                                                        cells stay)
-    python tools/nbtools.py record notebooks/01_convolution.ipynb ...   execute, then keep only
+    python -m tools.nbtools record notebooks/01_convolution.ipynb ...   execute, then keep only
                                                                        the outputs of cells marked
                                                                        "# NBVAL_CHECK_OUTPUT"
 
-    python tools/nbtools.py run    notebooks/01_convolution.ipynb ...   execute into executed/,
+    python -m tools.nbtools run    notebooks/01_convolution.ipynb ...   execute into executed/,
                                                                        every figure saved as PNG
                                                                        in executed/NN_name/
 

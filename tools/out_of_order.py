@@ -1,13 +1,13 @@
 """Run a lesson out of order and print the error a learner would see.
 
-    python tools/out_of_order.py notebooks/03_cnn_classifier.ipynb --run 2,4 43
+    python -m tools.out_of_order notebooks/03_cnn_classifier.ipynb --run 2,4 43
         runs code cells 2 and 4 (notebook cell indices), then cell 43, in one fresh kernel,
         and prints the first error with its message
 
-    python tools/out_of_order.py notebooks/00_start_here.ipynb --run 4 --code "x_train = ..." 8
+    python -m tools.out_of_order notebooks/00_start_here.ipynb --run 4 --code "x_train = ..." 8
         runs cell 4, then the code (a variable left over from elsewhere), then cell 8
 
-    python tools/out_of_order.py notebooks/03_cnn_classifier.ipynb --list
+    python -m tools.out_of_order notebooks/03_cnn_classifier.ipynb --list
         lists each cell's index, kind and first line
 
 A cell that fails to run among the --run cells is reported too, so a skipped setup cell shows

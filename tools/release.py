@@ -1,7 +1,7 @@
 """The course's release: its version, its home URL, and every link built from them.
 
-    python tools/release.py check     list every link or copy that does not match (exit 1 if any)
-    python tools/release.py sync      rewrite them: README, docs, CITATION.cff, notebooks
+    python -m tools.release check     list every link or copy that does not match (exit 1 if any)
+    python -m tools.release sync      rewrite them: README, docs, CITATION.cff, notebooks
 
 The version and the repository's home URL live in pyproject.toml only ([project] version,
 [project.urls] Homepage). Everything that names them is derived: the release tag (v + version),
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in found:
             print(line)
         if found:
-            print("run `python tools/release.py sync` to rebuild them from pyproject.toml")
+            print("run `python -m tools.release sync` to rebuild them from pyproject.toml")
         else:
             print(f"every link points at {home()} at {tag()}")
         return 1 if found else 0

@@ -1,6 +1,6 @@
 """Execute lessons with every exercise solved, to prove each checker accepts its solution.
 
-    python tools/solve_notebooks.py notebooks/01_convolution.ipynb [...]
+    python -m tools.solve_notebooks notebooks/01_convolution.ipynb [...]
 
 Each learner cell starts with "# EXERCISE <id>"; its body is replaced by that exercise's
 solution from course_utils.exercises (never a hand-kept copy), the notebook is executed
@@ -18,10 +18,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbtools import execute  # noqa: E402
-
-from course_utils import checks  # noqa: E402
+from course_utils import checks
+from tools.nbtools import execute
 
 MARKER = re.compile(r"^# EXERCISE (\S+)\s*$")
 STATUS = re.compile(r"^\[(v|x| )\] (\S+): (correct|not quite|not attempted yet)$", re.MULTILINE)

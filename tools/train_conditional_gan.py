@@ -1,6 +1,6 @@
 """Train the class-conditional GAN of lesson 09 on a few labelled digits, reproducibly.
 
-    python tools/train_conditional_gan.py [--steps 3000] [--per-class 50]
+    python -m tools.train_conditional_gan [--steps 3000] [--per-class 50]
 
 Trains only on `per_class` labelled digits of each class from the training split (the
 same small set lesson 09 gives its classifiers), seeded. Progress is saved every
@@ -19,16 +19,15 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# course_utils before TensorFlow: importing it gives TensorFlow its quiet logging defaults
+from course_utils import data
+from course_utils.models import conditional_gan
+
+# isort: split
+import keras
+import tensorflow as tf
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from course_utils import data  # noqa: E402
-from course_utils.models import conditional_gan  # noqa: E402
 
 
 def train(steps: int, per_class: int, batch_size: int, seed: int, save_every: int,

@@ -38,6 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 from course_utils import data, quality
+from course_utils._arrays import digit_images
 from course_utils.models import gan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +157,7 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
     """
     course_utils.set_seed(settings["seed"])
     (x_train, y_train), _ = data.load_digits()
-    x_train = gan.check_images(x_train)
+    x_train = digit_images(x_train, "the training digits")
     y_train = y_train.astype(np.int32) if settings.get("classes") else None
     model = gan.build_dcgan(settings)
     info = gan.restore_checkpoint(model, str(state_dir))

@@ -1,8 +1,8 @@
 """Train the course's digit CNN and write the checkpoint the lessons load (lessons 03, 08, 09).
 
-    python tools/train_digit_cnn.py                 # about 40 epochs, a few minutes on 2 cores
-    python tools/train_digit_cnn.py --epochs 2 --output /tmp/quick   # a quick trial run
-    python tools/train_digit_cnn.py --ablation      # the same recipe without augmentation,
+    python -m tools.train_digit_cnn                 # about 40 epochs, a few minutes on 2 cores
+    python -m tools.train_digit_cnn --epochs 2 --output /tmp/quick   # a quick trial run
+    python -m tools.train_digit_cnn --ablation      # the same recipe without augmentation,
                                                     # then without dropout either
 
 Trains ``models.digits.build_course_cnn()`` on the 4,000 training digits of
@@ -31,12 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import course_utils
+from course_utils import data
+from course_utils.models import digits
 
-import course_utils  # noqa: E402
-from course_utils import data  # noqa: E402
-from course_utils.models import digits  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ABLATION = {"without augmentation": {"augment": False},
             "without augmentation or dropout": {"augment": False, "dropout_rate": 0.0}}

@@ -1,10 +1,10 @@
 """Tune the learning rate of each recurrent layer on lesson 06's adding problem, fairly.
 
-    .venv/bin/python tools/tune_adding.py                   # the grid lesson 06 prints
-    .venv/bin/python tools/tune_adding.py --longer SimpleRNN 20   # then: one layer, at its
+    .venv/bin/python -m tools.tune_adding                   # the grid lesson 06 prints
+    .venv/bin/python -m tools.tune_adding --longer SimpleRNN 20   # then: one layer, at its
                                                 # chosen rate and the same seeds, for 20 epochs
-    .venv/bin/python tools/tune_adding.py --longer SimpleRNN 20 --longer-rate 0.001
-    .venv/bin/python tools/tune_adding.py --seeds 0 --learning-rates 0.01 --output /tmp/a.json
+    .venv/bin/python -m tools.tune_adding --longer SimpleRNN 20 --longer-rate 0.001
+    .venv/bin/python -m tools.tune_adding --seeds 0 --learning-rates 0.01 --output /tmp/a.json
 
 Every layer (SimpleRNN, LSTM, GRU; 32 units, then Dense(1)) is trained with Adam at every
 learning rate of the same grid, with the same seeds, on the same 20,000 training sequences of
@@ -24,17 +24,15 @@ import argparse
 import datetime
 import json
 import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import course_utils
+from course_utils import sequences
 
-import course_utils  # noqa: E402
-from course_utils import sequences  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 SETTINGS = {"length": 50, "train_sequences": 20_000, "train_seed": 1,
@@ -87,7 +85,7 @@ def longer(path: Path, cell: str, num_epochs: int, arrays: tuple,
         runs[str(seed)] = train_once(cell, rate, seed, *arrays, num_epochs=num_epochs)
         print(f"{cell:>9} learning rate {rate:g} seed {seed}, {num_epochs} epochs: validation "
               f"MSE {runs[str(seed)]['validation_mse'][-1]:.4f}", flush=True)
-    command = f"tools/tune_adding.py --longer {cell} {num_epochs} --longer-rate {rate:g}"
+    command = f"python -m tools.tune_adding --longer {cell} {num_epochs} --longer-rate {rate:g}"
     record.setdefault("longer", {})[f"{cell} {rate:g} {num_epochs}"] = {
         "cell": cell, "num_epochs": num_epochs, "learning_rate": rate,
         "chosen_in_the_grid": rate == record["chosen_learning_rate"][cell], "runs": runs,
@@ -128,7 +126,7 @@ def main() -> None:
                 print(f"{cell:>9} learning rate {rate:<7g} seed {seed}: validation MSE "
                       f"{run['validation_mse'][-1]:.4f} ({run['seconds']:.0f} s)", flush=True)
     record = {
-        "script": "tools/tune_adding.py",
+        "script": "python -m tools.tune_adding",
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d"),
         "settings": SETTINGS,
         "learning_rates": [float(rate) for rate in arguments.learning_rates],

@@ -9,6 +9,9 @@ import numpy as np
 
 from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
+# keras is imported inside the judges that need it: checks imports every exercise module, and
+# `import course_utils` has already given TensorFlow its quiet logging defaults.
+
 # ---------------------------------------------------------------- counting parameters
 
 # (kernel_size, in_channels, filters): the lesson's layers, then seeded random ones, smallest first
@@ -141,15 +144,6 @@ QUICK_RUN = {"train_digits": 2000, "validation_digits": 2000, "epochs": 3, "batc
 RUN_SPREAD = {"accuracy_points": 1.1, "loss_ratio": 0.05}
 
 
-def _keras() -> Any:
-    from course_utils.env import quiet_tensorflow
-
-    quiet_tensorflow()
-    import keras
-
-    return keras
-
-
 @functools.cache
 def _quick_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """2,000 training digits to fit and the other 2,000 training digits to validate on.
@@ -172,7 +166,7 @@ def quick_run(build_model: Any, seed: int) -> dict[str, float]:
     Returns {"accuracy": share of the 2,000 validation digits right, "loss": their mean
     cross-entropy}.
     """
-    keras = _keras()
+    import keras
     keras.utils.set_random_seed(seed)
     model = build_model()
     model.compile(optimizer=keras.optimizers.Adam(QUICK_RUN["learning_rate"]),
@@ -188,7 +182,7 @@ def quick_run(build_model: Any, seed: int) -> dict[str, float]:
 
 
 def _article_layers() -> list[Any]:
-    keras = _keras()
+    import keras
     return [keras.layers.Conv2D(32, (3, 3), activation="relu"),
             keras.layers.MaxPooling2D((2, 2)),
             keras.layers.Flatten(),
@@ -198,7 +192,7 @@ def _article_layers() -> list[Any]:
 
 def article_model() -> Any:
     """The article's CNN, as lesson 03 writes it."""
-    keras = _keras()
+    import keras
     return keras.Sequential([keras.Input((28, 28, 1)), *_article_layers()])
 
 
@@ -224,7 +218,7 @@ def _signature(model: Any) -> list[tuple[str, ...]]:
 def check_structure(build_model: Any) -> Any:
     """The verdicts that need no training: raises ``wrong(...)``, or returns the model (built
     once, untrained) when the quick run can judge it."""
-    keras = _keras()
+    import keras
     model = attempt(build_model)
     if not isinstance(model, keras.Model):
         raise wrong(f"build_model() returned a {type(model).__name__}, expected a Keras model",
@@ -259,7 +253,7 @@ def check_structure(build_model: Any) -> Any:
 
 
 def _judge_better_model(build_model: Any) -> str:
-    keras = _keras()
+    import keras
     model = check_structure(build_model)
     seeds = QUICK_RUN["seeds"]
     runs, articles = [], []

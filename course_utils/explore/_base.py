@@ -1,6 +1,7 @@
 """What every explorer shares: a figure drawn once and updated in place, and its latency.
 
-An explorer is a plain compute function plus a thin UI (see STYLE.md): subclass
+An explorer is a plain compute function plus a thin UI, so that a test can call the one
+and drive the other by setting a control's ``.value``: subclass
 ``Explorer``, build ``self.controls`` (name -> ipywidget) and a ``FigureView``, and
 redraw with ``set_data`` + ``FigureView.refresh()`` when a control changes.
 """

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import ndimage
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
@@ -27,8 +28,8 @@ def transform_digit(image: np.ndarray, shift_x: float = 0.0, shift_y: float = 0.
     if image.shape != (28, 28):
         raise ValueError(f"expected one digit of shape (28, 28), got {image.shape}: "
                          "pick one image, e.g. x_test[0]")
-    if noise < 0:
-        raise ValueError(f"noise is a standard deviation and cannot be negative, got {noise}")
+    noise = _arrays.non_negative_number(noise, "noise",
+                                        hint="it is a standard deviation, 0 for none")
     moved = image
     if rotation_degrees:
         moved = ndimage.rotate(moved, rotation_degrees, reshape=False, order=1,

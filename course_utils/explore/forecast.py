@@ -13,7 +13,7 @@ import contextlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_utils import forecast
+from course_utils import _arrays, forecast
 from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
@@ -34,8 +34,7 @@ def compare(series: np.ndarray, n_test: int, window: int = 10, horizon: int = 1,
     training windows are those whose target lies before the held-out part).
     """
     series = np.asarray(series, dtype=np.float64)
-    if isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1:
-        raise ValueError(f"n_test must be a positive int, got {n_test!r}")
+    n_test = _arrays.positive_int(n_test, "n_test")
     x, y = forecast.make_windows(series, window, horizon)
     if len(x) <= n_test + window:
         raise ValueError(f"with window={window} and horizon={horizon} only {len(x)} windows "

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.explore._base import Explorer, FigureView
 
@@ -27,8 +28,7 @@ def slerp(start: np.ndarray, end: np.ndarray, mix: float) -> np.ndarray:
     if start.shape != end.shape or start.ndim != 1:
         raise ValueError(f"start and end must be vectors of the same length, got "
                          f"{start.shape} and {end.shape}")
-    if not 0.0 <= mix <= 1.0:
-        raise ValueError(f"mix must be in [0, 1], got {mix}")
+    mix = _arrays.fraction(mix, "mix")
     cosine = np.dot(start, end) / (np.linalg.norm(start) * np.linalg.norm(end))
     angle = np.arccos(np.clip(cosine, -1.0, 1.0))
     if angle < 1e-6:
@@ -38,8 +38,8 @@ def slerp(start: np.ndarray, end: np.ndarray, mix: float) -> np.ndarray:
 
 def latent_directions(latent_dim: int, count: int, seed: int = 0) -> np.ndarray:
     """``count`` random orthonormal directions in latent space, shape (count, latent_dim)."""
-    if not 1 <= count <= latent_dim:
-        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
+    count = _arrays.whole_number(count, "count", 1, latent_dim,
+                                 hint=f"at most latent_dim={latent_dim} directions are orthogonal")
     rng = np.random.default_rng(seed)
     basis, _ = np.linalg.qr(rng.normal(size=(latent_dim, count)))
     return basis.T

@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
 
@@ -114,7 +115,7 @@ def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
     """The shipped conditional generator (see tools/train_conditional_gan.py)."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"no checkpoint at {path}: run "
-                                "`python tools/train_conditional_gan.py` to create it")
+                                "`python -m tools.train_conditional_gan` to create it")
     generator = conditional_generator()
     generator.load_weights(path)
     return generator
@@ -123,15 +124,14 @@ def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
 def metadata(path: str = CHECKPOINT) -> dict:
     """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
     return read_description(path.replace(".weights.h5", ".json"),
-                            "tools/train_conditional_gan.py")
+                            "tools.train_conditional_gan")
 
 
 def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
                     batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
     """``per_class`` generated digits of each class: images (10 * per_class, 28, 28) in [0, 1]
     and labels (10 * per_class,) int64, in class order."""
-    if not isinstance(per_class, int) or per_class < 1:
-        raise ValueError(f"per_class must be a positive int, got {per_class!r}")
+    per_class = _arrays.positive_int(per_class, "per_class")
     section = run_first("3. New samples: a classifier is not a generator")
     expected = "the conditional generator from load_conditional_generator()"
     callable_model(generator, "generator", expected, section)

@@ -18,9 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from course_utils._arrays import callable_model, given, run_first
-from course_utils.env import quiet_tensorflow
+from course_utils import _arrays
+from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
+
+# keras is imported inside the functions that need it, so that importing this module stays
+# light; `import course_utils` has already given TensorFlow its quiet logging defaults.
 
 __all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier",
            "digit_probabilities", "digit_features", "checkpoint_info",
@@ -39,13 +42,6 @@ _CLASSIFIER_FROM = (f"in lesson 03, {run_first('The course CNN, fully trained: a
                     "it in its first code cell")
 
 
-def _keras() -> Any:
-    quiet_tensorflow()
-    import keras
-
-    return keras
-
-
 def build_article_cnn() -> Any:
     """The article's CNN exactly: Conv2D(32, 3x3) - MaxPool(2x2) - Dense(128) - Dense(10).
 
@@ -53,7 +49,7 @@ def build_article_cnn() -> Any:
     does: Adam, categorical cross-entropy (so labels must be one-hot), accuracy metric.
     693,962 parameters, 692,352 of them in the Dense(128) layer. Lesson 03.
     """
-    keras = _keras()
+    import keras
     model = keras.Sequential([
         keras.Input(shape=IMAGE_SHAPE),  # the article writes input_shape=(28, 28, 1) on Conv2D
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
@@ -86,20 +82,18 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
     Input (N, 28, 28, 1), output (N, 10). Compiled with Adam and sparse categorical
     cross-entropy (integer labels). Lesson 03.
     """
-    if not filters or any(not isinstance(f, int) or f < 1 for f in filters):
+    if not filters:
         raise ValueError(f"filters must be a non-empty tuple of positive ints, got {filters!r}")
+    filters = tuple(_arrays.positive_int(count, "each of filters") for count in filters)
     if len(filters) > 3:
         raise ValueError(f"at most 3 blocks fit a 28x28 image (28 -> 14 -> 7 -> 3), "
                          f"got {len(filters)} in filters={filters!r}")
-    if not isinstance(convs_per_block, int) or not 1 <= convs_per_block <= 3:
-        raise ValueError(f"convs_per_block must be 1, 2 or 3, got {convs_per_block!r}")
-    if not 0.0 <= batch_norm_momentum < 1.0:
-        raise ValueError(f"batch_norm_momentum must be in [0, 1), got {batch_norm_momentum!r}")
-    if not 0.0 <= dropout_rate < 1.0:
-        raise ValueError(f"dropout_rate must be in [0, 1), got {dropout_rate!r}")
-    if not isinstance(feature_units, int) or feature_units < 1:
-        raise ValueError(f"feature_units must be a positive int, got {feature_units!r}")
-    keras = _keras()
+    convs_per_block = _arrays.whole_number(convs_per_block, "convs_per_block", 1, 3)
+    batch_norm_momentum = _arrays.fraction(batch_norm_momentum, "batch_norm_momentum",
+                                           high_open=True)
+    dropout_rate = _arrays.fraction(dropout_rate, "dropout_rate", high_open=True)
+    feature_units = _arrays.positive_int(feature_units, "feature_units")
+    import keras
     layers = keras.layers
     stack: list[Any] = [keras.Input(shape=IMAGE_SHAPE)]
     if augment and rotation_degrees:
@@ -139,7 +133,7 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
 
 def checkpoint_info(path: str | Path = CHECKPOINT_INFO) -> dict[str, Any]:
     """What tools/train_digit_cnn.py recorded: build arguments, training settings, test accuracy."""
-    return read_description(path, "tools/train_digit_cnn.py")
+    return read_description(path, "tools.train_digit_cnn")
 
 
 def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
@@ -152,7 +146,7 @@ def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
-                                "`python tools/train_digit_cnn.py` in the course folder")
+                                "`python -m tools.train_digit_cnn` in the course folder")
     build = dict(checkpoint_info(info)["build"])
     build["filters"] = tuple(build["filters"])  # JSON stores it as a list
     model = build_course_cnn(**build)
@@ -160,35 +154,8 @@ def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
     return model
 
 
-def _as_images(images: Any) -> np.ndarray:
-    """Validate digit images and return float32 of shape (N, 28, 28, 1)."""
-    given(images, "images", "digits of shape (N, 28, 28)", _DIGITS_FROM)
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 3 and images.shape[1:] == (28, 28):
-        images = images[..., None]
-    if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE:
-        hint = ("for one digit, add a batch axis: images[None]" if images.shape == (28, 28)
-                else "digits are 28 x 28 grey images, like data.load_digits(): "
-                + _DIGITS_FROM)
-        raise ValueError(f"expected images of shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"{images.shape}: {hint}")
-    if len(images) == 0:
-        raise ValueError("expected at least one image, got an empty batch")
-    if not np.all(np.isfinite(images)):
-        raise ValueError("images contain NaN or infinite values")
-    low, high = float(images.min()), float(images.max())
-    if low < -1e-3 or high > 1.0 + 1e-3:
-        hint = ("images in [-1, 1] (a tanh generator) become [0, 1] with (images + 1) / 2"
-                if low >= -1.001 and high <= 1.001 else
-                "images in [0, 255] become [0, 1] when divided by 255")
-        raise ValueError(f"expected pixel values in [0, 1], got values from {low:.3g} to "
-                         f"{high:.3g}: {hint}")
-    return np.clip(images, 0.0, 1.0)
-
-
 def _batched(function: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    batch_size = _arrays.positive_int(batch_size, "batch_size")
     parts = [np.asarray(function(images[start:start + batch_size], training=False))
              for start in range(0, len(images), batch_size)]
     return np.concatenate(parts)
@@ -215,7 +182,7 @@ def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.nd
     """
     callable_model(model, "model", "a Keras digit classifier", _CLASSIFIER_FROM)
     _takes_digits(model)
-    return _batched(model, _as_images(images), batch_size)
+    return _batched(model, _arrays.digit_images(images, hint=_DIGITS_FROM), batch_size)
 
 
 def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
@@ -231,7 +198,7 @@ def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray
     if FEATURES_LAYER not in names:
         raise ValueError(f"the model has no layer named {FEATURES_LAYER!r} (its layers: "
                          f"{', '.join(names)}): use the course CNN from load_digit_classifier()")
-    images = _as_images(images)
+    images = _arrays.digit_images(images, hint=_DIGITS_FROM)
     cut = names.index(FEATURES_LAYER) + 1
     layers = model.layers[:cut]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import keras
 
+from course_utils import _arrays
+
 __all__ = ["build_article_rnn", "build_course_forecaster", "RECURRENT_CELLS"]
 
 RECURRENT_CELLS = ("SimpleRNN", "LSTM", "GRU")
@@ -43,11 +45,9 @@ def build_course_forecaster(window: int = 10, cell: str = "SimpleRNN", units: in
     """
     if cell not in RECURRENT_CELLS:
         raise ValueError(f"cell must be one of {', '.join(RECURRENT_CELLS)}, got {cell!r}")
-    if isinstance(window, bool) or not isinstance(window, int) or window < 2:
-        raise ValueError(f"window must be an int >= 2 (a window of one value has no change "
-                         f"inside), got {window!r}")
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise ValueError(f"units must be a positive int, got {units!r}")
+    window = _arrays.whole_number(window, "window", minimum=2,
+                                  hint="a window of one value has no change inside")
+    units = _arrays.positive_int(units, "units")
     model = keras.Sequential([
         keras.Input(shape=(window - 1, 1)),
         getattr(keras.layers, cell)(units),

@@ -36,7 +36,7 @@ from course_utils.models.gan.checkpoints import (
                                                  restore_checkpoint,
                                                  save_checkpoint,
 )
-from course_utils.models.gan.game import GAN, build_dcgan, check_images, check_noise
+from course_utils.models.gan.game import GAN, build_dcgan, check_noise
 from course_utils.models.gan.networks import (
                                                  LATENT_DIM,
                                                  BatchSpread,
@@ -52,7 +52,7 @@ from course_utils.models.gan.networks import (
 __all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
            "dcgan_discriminator", "DigitChoice", "BatchSpread", "chosen_digits",
            "noise_for_digits", "diff_augment", "GAN", "build_dcgan", "check_noise",
-           "check_images", "save_checkpoint",
+           "save_checkpoint",
            "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
            "DCGAN_INFO", "load_unconditional_dcgan_generator", "UNCONDITIONAL_WEIGHTS",
            "UNCONDITIONAL_INFO", "dcgan_ablation", "ABLATION"]

@@ -19,7 +19,7 @@ DCGAN_INFO = _CHECKPOINTS / "dcgan_generator.json"
 UNCONDITIONAL_WEIGHTS = _CHECKPOINTS / "dcgan_unconditional_generator.weights.h5"
 UNCONDITIONAL_INFO = _CHECKPOINTS / "dcgan_unconditional_generator.json"
 ABLATION = _CHECKPOINTS / "dcgan_ablation.json"
-_TRAINER = "-m tools.train_dcgan"
+_TRAINER = "tools.train_dcgan"
 
 
 def _state(gan: GAN) -> dict[str, list]:
@@ -81,7 +81,7 @@ def restore_checkpoint(gan: GAN, directory: str) -> dict:
 
 
 def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
-    """What tools/train_dcgan.py recorded: settings, training time and the judge's scores."""
+    """What python -m tools.train_dcgan recorded: settings, training time, the judge's scores."""
     return read_description(path, _TRAINER)
 
 
@@ -95,7 +95,7 @@ def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
-                                f"`python {_TRAINER}` in the course folder")
+                                f"`python -m {_TRAINER}` in the course folder")
     settings = dcgan_info(info)["settings"]
     generator = dcgan_generator(settings["latent_dim"], settings["generator_width"],
                                 settings.get("classes", 0))

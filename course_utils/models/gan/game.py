@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils._arrays import digit_images, fraction
 from course_utils.models.gan.augment import diff_augment
 from course_utils.models.gan.networks import (
     LATENT_DIM,
@@ -22,24 +23,6 @@ def check_noise(noise: np.ndarray, latent_dim: int) -> np.ndarray:
         raise ValueError(f"noise must have shape (N, {latent_dim}), got {noise.shape}: "
                          f"draw it with rng.normal(size=(N, {latent_dim}))")
     return noise
-
-
-def check_images(images: np.ndarray, shape: tuple[int, ...] = (28, 28, 1)) -> np.ndarray:
-    """Return images as float32 (N, *shape) with values in [0, 1], or raise a ValueError.
-
-    images: (N, 28, 28), (N, 28, 28, 1) or (N, 784); reshaped to ``shape``.
-    """
-    images = np.asarray(images, dtype=np.float32)
-    size = int(np.prod(shape))
-    if images.ndim < 2 or int(np.prod(images.shape[1:])) != size:
-        raise ValueError(f"images must have shape (N, {', '.join(map(str, shape))}) or "
-                         f"(N, {size}), got {images.shape}")
-    low, high = float(images.min()), float(images.max())
-    if low < 0.0 or high > 1.0 or not np.isfinite(low + high):
-        raise ValueError(f"images must have values in [0, 1], got values in [{low:.3g}, "
-                         f"{high:.3g}]: divide 0..255 pixels by 255 (data.load_digits() "
-                         "already does)")
-    return images.reshape((len(images), *shape))
 
 
 class GAN(keras.Model):
@@ -63,8 +46,9 @@ class GAN(keras.Model):
                  from_logits: bool = True, seed: int = 0, augment: bool = False,
                  classes: int = 0, **kwargs):
         super().__init__(**kwargs)
-        if not 0.0 <= label_smoothing < 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}")
+        if fraction(label_smoothing, "label_smoothing") >= 0.5:
+            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}: "
+                             "at 0.5 a real image's label is no more real than a fake's")
         reads = discriminator.input_shape
         if bool(classes) != isinstance(reads, list):
             raise ValueError(f"classes={classes} needs a discriminator that reads "
@@ -174,7 +158,7 @@ class GAN(keras.Model):
                     ) -> dict[str, float]:
         """Check a batch of real images (and their labels, if conditional), then play one
         round; returns both losses."""
-        real_images = check_images(real_images, self.image_shape)
+        real_images = digit_images(real_images, "real_images", self.image_shape)
         if bool(self.classes) != (labels is not None):
             raise ValueError(f"this GAN {'is' if self.classes else 'is not'} conditional: "
                              f"call train_batch(images{', labels' if self.classes else ''})")
@@ -205,7 +189,7 @@ class GAN(keras.Model):
 def build_dcgan(settings: dict) -> GAN:
     """The DCGAN game as a checkpoint's settings describe it, compiled with Adam (beta_1 0.5).
 
-    settings: the "settings" of dcgan_info() (what tools/train_dcgan.py records), e.g.
+    settings: the "settings" of dcgan_info() (what python -m tools.train_dcgan records), e.g.
     ``build_dcgan(dcgan_info()["settings"])`` plays the game the shipped generator won.
     """
     classes = settings.get("classes", 0)
