@@ -193,7 +193,7 @@ def test_06_gates_learn_to_carry_the_gradient_and_the_simple_rnn_does_not():
     for cell in ("LSTM", "GRU"):
         ratio = _published(f"adding.{FIGURE_NAMES[cell]}_first_over_second_gradient_trained")
         assert 0.5 <= ratio <= 2, (cell, ratio)
-    _says("the trained SimpleRNN's stays below 1/10")
+    _says("The trained SimpleRNN's stays below 1/10")
     assert _published("adding.simple_first_over_second_gradient_trained") < 0.1
 
 
