@@ -10,38 +10,38 @@ from __future__ import annotations
 import pytest
 
 from course_utils.models import gan
-from tests.test_prose_claims import _code_cell, _published, _says
+from tests.lesson_text import code_cell, published, says
 
 
 def test_the_dcgan_plays_about_as_many_rounds_as_the_article_gan():
-    _says("08", "about as many rounds")
+    says("08", "about as many rounds")
     settings = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
     dcgan_rounds = settings["epochs"] * (settings["train_digits"] // settings["batch_size"])
-    assert "steps_per_stage, stages, chunk = 1000, 3, 100" in _code_cell("08", "steps_per_stage, stages, chunk =")
+    assert "steps_per_stage, stages, chunk = 1000, 3, 100" in code_cell("08", "steps_per_stage, stages, chunk =")
     assert 0.9 <= dcgan_rounds / 3000 <= 1.1, dcgan_rounds
 
 
 def test_the_dcgan_covers_every_digit_where_the_article_gan_covers_a_few():
-    _says("08", "the DCGAN spreads its samples over all ten digits where the article's GAN "
+    says("08", "the DCGAN spreads its samples over all ten digits where the article's GAN "
                 "covers about half of them at most")
     # spread: the DCGAN (a fixed checkpoint) 9.56 classes on every run; the article's GAN
     # 4.5-5.7 over 5 seeds x {1 thread, default} (sd 0.34; 3.65 in the lesson's own run), and
     # the DCGAN ahead by 3.9-5.1 classes, 11 sd from a tie (benchmarks/spread.json)
-    assert _published("gan.unconditional_classes") >= 9.0
-    assert _published("gan.article_classes") <= 7.0
+    assert published("gan.unconditional_classes") >= 9.0
+    assert published("gan.article_classes") <= 7.0
 
 
 def test_the_dcgan_features_are_several_times_closer_to_real_digits():
-    _says("08", "its feature cloud is several times closer to the test digits")
+    says("08", "its feature cloud is several times closer to the test digits")
     # spread: the article's distance is 3.1-4.5 times the DCGAN's 18.9 over 5 seeds x
     # {1 thread, default} (sd 0.44; 4.8 in the lesson's run): 1.5 is 3.6 sd below the least
-    assert _published("gan.article_frechet") / _published("gan.unconditional_frechet") >= 1.5
+    assert published("gan.article_frechet") / published("gan.unconditional_frechet") >= 1.5
 
 
 def test_only_a_little_over_half_of_the_dcgan_samples_are_confident():
-    _says("08", "only a little over half of the DCGAN's samples are digits the judge is sure of")
+    says("08", "only a little over half of the DCGAN's samples are digits the judge is sure of")
     # a fixed checkpoint: 53.9% on the lesson's noise, 56.6% on the script's 2,000 samples
-    assert 0.5 <= _published("gan.unconditional_conf90") <= 0.62
+    assert 0.5 <= published("gan.unconditional_conf90") <= 0.62
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def _gains(steps, key="conf90"):
 
 
 def test_conditioning_made_the_largest_single_difference(steps):
-    _says("08", "conditioning made the largest single difference")
+    says("08", "conditioning made the largest single difference")
     gains = _gains(steps)
     assert max(gains, key=gains.get) == "+ conditioning"
     frechet = _gains(steps, "frechet_to_test")
@@ -66,13 +66,13 @@ def test_conditioning_made_the_largest_single_difference(steps):
 
 
 def test_diff_augment_and_batch_spread_moved_the_share_by_a_few_points(steps):
-    _says("08", "moved the confident share by a few points, one down and one up")
+    says("08", "moved the confident share by a few points, one down and one up")
     gains = _gains(steps)
     assert -0.05 < gains["+ DiffAugment"] < 0 < gains["+ batch spread"] < 0.05
 
 
 def test_label_smoothing_brought_the_next_clear_gain(steps):
-    _says("08", "Label smoothing brought the next clear gain")
+    says("08", "Label smoothing brought the next clear gain")
     gains = _gains(steps)
     assert sorted(gains, key=gains.get, reverse=True)[:2] == ["+ conditioning",
                                                               "+ label smoothing"]
@@ -80,7 +80,7 @@ def test_label_smoothing_brought_the_next_clear_gain(steps):
 
 
 def test_weight_averaging_lowered_every_score_in_the_short_run(steps):
-    _says("08", "Weight averaging *lowered* every score here")
+    says("08", "Weight averaging *lowered* every score here")
     scores, _ = steps
     before, after = scores["+ label smoothing"], scores["+ weight averaging"]
     assert after["conf90"] < before["conf90"]
@@ -89,11 +89,11 @@ def test_weight_averaging_lowered_every_score_in_the_short_run(steps):
 
 
 def test_the_conditional_dcgan_trained_five_times_as_long_and_gained_from_averaging():
-    _says("08", "trained five times as long as each ablation step")
+    says("08", "trained five times as long as each ablation step")
     info = gan.dcgan_info()
     assert info["settings"]["epochs"] == 5 * gan.dcgan_ablation()["epochs"]
-    _says("08", "draws a confident digit in nearly every sample, and nearly always the digit "
+    says("08", "draws a confident digit in nearly every sample, and nearly always the digit "
                 "its noise asked for")
     assert info["scores"]["conf90"] >= 0.9 and info["scores"]["judged_as_chosen"] >= 0.9
-    _says("08", "the weight average did raise the confident share")
+    says("08", "the weight average did raise the confident share")
     assert info["scores"]["conf90"] > info["scores_without_average"]["conf90"]

@@ -1,51 +1,20 @@
 """Figures that lessons 03, 05 and 09 write in their prose agree with what their code computes.
 
-Each claim is found by its words in the lesson's markdown (if the words change, the test says
-so and its check is updated with them), then held against its source: a constant in the code
-beside it, a figure recomputed here from the data without training, or the figure the lesson
-publishes with `results.publish`, as recorded in benchmarks/results.json by `make bench`.
+Each claim is found by its words (tests/lesson_text.py), then held against a constant in the
+code beside it, a figure recomputed here from the data without training, or the figure the
+lesson publishes.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from pathlib import Path
 
-import nbformat
 import numpy as np
-import pytest
 
 from course_utils import data, forecast
 from course_utils.exercises import quiz
-
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results.json"
-
-
-def _cells(lesson: str, kind: str) -> list[str]:
-    (path,) = (ROOT / "notebooks").glob(f"{lesson}_*.ipynb")
-    notebook = nbformat.read(path, as_version=4)
-    return [cell.source for cell in notebook.cells if cell.cell_type == kind]
-
-
-def _prose(lesson: str) -> str:
-    """The lesson's markdown, with every run of white space made one space."""
-    return re.sub(r"\s+", " ", " ".join(_cells(lesson, "markdown")))
-
-
-def _code_cell(lesson: str, marker: str) -> str:
-    """The one code cell of the lesson that contains ``marker``."""
-    found = [source for source in _cells(lesson, "code") if marker in source]
-    assert len(found) == 1, f"lesson {lesson}: expected one code cell with {marker!r}, " \
-                            f"found {len(found)}"
-    return found[0]
-
-
-def _says(lesson: str, words: str) -> None:
-    assert words in _prose(lesson), (
-        f"lesson {lesson} no longer says {words!r}: update this claim's check with the prose")
+from tests.lesson_text import code_cell, published, says
 
 
 def _number(pattern: str, text: str) -> int:
@@ -54,18 +23,11 @@ def _number(pattern: str, text: str) -> int:
     return int(match.group(1))
 
 
-def _published(name: str) -> float:
-    figures = json.loads(RESULTS.read_text(encoding="utf-8"))["figures"]
-    if name not in figures:
-        pytest.skip(f"{name} is not in benchmarks/results.json yet: run `make bench`")
-    return figures[name]
-
-
 def _definitions(lesson: str, marker: str, stop: str) -> dict:
     """Run the lesson's code cell holding ``marker`` up to the line ``stop``: its functions."""
     import keras
 
-    source = _code_cell(lesson, marker)
+    source = code_cell(lesson, marker)
     namespace = {"keras": keras, "np": np, "data": data, "forecast": forecast}
     exec(source[:source.index(stop)], namespace)  # noqa: S102 - the lesson's own definitions
     return namespace
@@ -76,17 +38,17 @@ def _definitions(lesson: str, marker: str, stop: str) -> dict:
 def test_03_dense_layer_holds_the_share_of_parameters_the_prose_gives():
     from course_utils.models import digits
 
-    _says("03", "99.8% of the parameters sit in one layer")
+    says("03", "99.8% of the parameters sit in one layer")
     counts = [layer.count_params() for layer in digits.build_article_cnn().layers]
     assert f"{max(counts) / sum(counts):.1%}" == "99.8%"
-    _says("03", "320 for the convolution, none for pooling and Flatten, 692,352 for Dense(128), "
+    says("03", "320 for the convolution, none for pooling and Flatten, 692,352 for Dense(128), "
                 "1,290 for the output layer")
     assert counts == [320, 0, 0, 692_352, 1_290]
 
 
 def test_03_short_runs_have_the_steps_the_prose_counts():
-    _says("03", "Our short runs have 96 steps")
-    code = _code_cell("03", "def measure(")
+    says("03", "Our short runs have 96 steps")
+    code = code_cell("03", "def measure(")
     digits_per_run = _number(r"x_short, y_short = x_fit\[:(\d+)", code)
     epochs = _number(r"def measure\(model, epochs=(\d+)\)", code)
     batch = _number(r"batch_size=(\d+)", code)
@@ -94,9 +56,9 @@ def test_03_short_runs_have_the_steps_the_prose_counts():
 
 
 def test_03_ink_that_leaves_the_frame_is_what_the_caption_says():
-    _says("03", "Up to 4 pixels almost no ink leaves the frame; at 6 pixels some digits lose a "
+    says("03", "Up to 4 pixels almost no ink leaves the frame; at 6 pixels some digits lose a "
                 "fifth of theirs")
-    code = _code_cell("03", "shifts = np.arange(")
+    code = code_cell("03", "shifts = np.arange(")
     assert "x_some, y_some = x_test[:500], y_test[:500]" in code
     assert "data.shift_images(" in code and "np.roll" not in code
     _, (x_test, _) = data.load_digits()
@@ -111,40 +73,40 @@ def test_03_ink_that_leaves_the_frame_is_what_the_caption_says():
 
 
 def test_03_takeaways_match_the_published_test_accuracies():
-    _says("03", "(95 to 97% of the test digits)")
-    assert 0.95 <= _published("cnn.article_accuracy") <= 0.97
-    _says("03", "The course CNN reaches at least 98.5% on digits it never saw")
-    assert _published("cnn.course_accuracy") >= 0.985
+    says("03", "(95 to 97% of the test digits)")
+    assert 0.95 <= published("cnn.article_accuracy") <= 0.97
+    says("03", "The course CNN reaches at least 98.5% on digits it never saw")
+    assert published("cnn.course_accuracy") >= 0.985
 
 
 def test_03_reads_no_curve_on_the_test_digits():
-    code = _code_cell("03", "history = article_cnn.fit(")
+    code = code_cell("03", "history = article_cnn.fit(")
     assert "validation_data=(x_validate" in code and "x_test" not in code
 
 
 # Lesson 05 ---------------------------------------------------------------------------------
 
 def test_05_early_stopping_in_the_caption_is_the_one_in_the_code():
-    _says("05", "stops twenty epochs after its best validation loss (`patience=20`), or at 80 "
+    says("05", "stops twenty epochs after its best validation loss (`patience=20`), or at 80 "
                 "epochs")
-    code = _code_cell("05", "def train_course_forecaster(")
+    code = code_cell("05", "def train_course_forecaster(")
     assert _number(r"early_stopping\(patience=(\d+)\)", code) == 20
     assert _number(r"num_epochs=(\d+)", code) == 80
-    _says("05", "has not improved for 10 epochs")
-    assert _number(r"def early_stopping\(patience=(\d+)\)", _code_cell("05", "def early_stopping(")) \
+    says("05", "has not improved for 10 epochs")
+    assert _number(r"def early_stopping\(patience=(\d+)\)", code_cell("05", "def early_stopping(")) \
         == 10
 
 
 def test_05_cells_are_compared_with_the_same_early_stopping():
-    _says("05", "the same seed and the same early stopping")
-    code = _code_cell("05", 'for cell in ("LSTM", "GRU"):')
+    says("05", "the same seed and the same early stopping")
+    code = code_cell("05", 'for cell in ("LSTM", "GRU"):')
     call = re.search(r"train_course_forecaster\(([^)]*)\)", code).group(1)
     assert "num_epochs" not in call and "patience" not in call, \
         f"LSTM and GRU are trained with {call}: not the SimpleRNN's settings"
 
 
 def test_05_weekly_series_leaves_a_model_only_a_small_margin():
-    _says("05", 'beats "next week equals this week" by only a small margin')
+    says("05", 'beats "next week equals this week" by only a small margin')
     gains = {}
     for frequency in ("weekly", "monthly"):
         _, series = data.load_co2(frequency)
@@ -161,26 +123,26 @@ def test_05_counts_in_the_prose():
     _, series = data.load_co2("monthly")
     n_test = len(data.split_by_time(series, test_fraction=0.2)[1])
     n_train = len(series) - 10 - n_test
-    _says("05", "a fair budget for 411 windows")
+    says("05", "a fair budget for 411 windows")
     assert n_train == 411
-    _says("05", "after 650 steps")
+    says("05", "after 650 steps")
     assert 50 * math.ceil(n_train / 32) == 650
-    _says("05", "on the 105 held-out months")
+    says("05", "on the 105 held-out months")
     assert n_test == 105
 
 
 def test_05_takeaways_match_the_published_errors():
-    _says("05", "beats persistence by three quarters and is at least on par with the linear model")
-    course, persistence = _published("rnn.course_mae"), _published("rnn.persistence_mae")
+    says("05", "beats persistence by three quarters and is at least on par with the linear model")
+    course, persistence = published("rnn.course_mae"), published("rnn.persistence_mae")
     assert 0.7 <= 1 - course / persistence <= 0.8
-    assert course <= _published("rnn.linear_mae")
-    _says("05", "On windows of 10 months SimpleRNN, LSTM and GRU score alike")
-    cells = [course, _published("rnn.lstm_mae"), _published("rnn.gru_mae")]
+    assert course <= published("rnn.linear_mae")
+    says("05", "On windows of 10 months SimpleRNN, LSTM and GRU score alike")
+    cells = [course, published("rnn.lstm_mae"), published("rnn.gru_mae")]
     assert max(cells) / min(cells) < 1.25
 
 
 def test_05_trend_is_the_growth_the_lesson_prints():
-    _says("05", "(about +1.3 ppm a year on average, faster later)")
+    says("05", "(about +1.3 ppm a year on average, faster later)")
     _, ppm = data.load_co2("monthly")
     yearly_growth = ppm[12:] - ppm[:-12]
     assert round(float(yearly_growth.mean()), 1) == 1.3
@@ -190,15 +152,15 @@ def test_05_trend_is_the_growth_the_lesson_prints():
 # Lesson 09 ---------------------------------------------------------------------------------
 
 def test_09_image_models_have_the_sizes_the_prose_gives():
-    _says("09", "The CNN does better with about half the parameters")
+    says("09", "The CNN does better with about half the parameters")
     models = _definitions("09", "def small_cnn(", "def fit_and_score(")
     ratio = models["small_cnn"]().count_params() / models["dense_classifier"]().count_params()
     assert 0.4 <= ratio <= 0.6, ratio
-    assert _published("compare.cnn_shifted_accuracy") > _published("compare.dense_shifted_accuracy")
+    assert published("compare.cnn_shifted_accuracy") > published("compare.dense_shifted_accuracy")
 
 
 def test_09_series_models_have_the_sizes_the_prose_gives():
-    _says("09", "the dense network has about a third of the RNN's parameters")
+    says("09", "the dense network has about a third of the RNN's parameters")
     models = _definitions("09", "def series_model(", "persistence_mae = ")
     ratio = models["series_model"]("dense network").count_params() / \
         models["series_model"]("RNN").count_params()
@@ -206,8 +168,8 @@ def test_09_series_models_have_the_sizes_the_prose_gives():
 
 
 def test_09_shifts_lose_little_ink():
-    _says("09", "so most of them keep all or nearly all their ink")
-    code = _code_cell("09", "def shift_digits(")
+    says("09", "so most of them keep all or nearly all their ink")
+    code = code_cell("09", "def shift_digits(")
     assert "data.shift_images(" in code and "np.roll" not in code
     (x_train, _), (x_test, _) = data.load_digits()
     rng = np.random.default_rng(0)  # the lesson's rng, first used by these shifts
@@ -221,11 +183,11 @@ def test_09_shifts_lose_little_ink():
 
 
 def test_09_augmentation_experiment_has_the_conditions_and_steps_the_prose_gives():
-    _says("09", "A small CNN is trained three ways")
-    code = _code_cell("09", "conditions = {")
+    says("09", "A small CNN is trained three ways")
+    code = code_cell("09", "conditions = {")
     conditions = re.findall(r'^    "([^"]+)": \(', code, flags=re.MULTILINE)
     assert len(conditions) == 3, conditions
-    _says("09", "Every run takes the same number of training steps (200)")
+    says("09", "Every run takes the same number of training steps (200)")
     steps, batch = (int(value) for value in
                     re.search(r"steps, batch_size = (\d+), (\d+)", code).groups())
     assert steps == 200
@@ -238,5 +200,5 @@ def test_09_quiz_does_not_reward_what_the_lesson_measured_against():
     gan_tasks = [task for task, family in quiz._TASKS.items() if family == "GAN"]
     assert gan_tasks and not any("training" in task or "extra" in task for task in gan_tasks), \
         "the quiz rewards GAN samples as extra training data, which lesson 09 measured"
-    assert _published("augment.gan_accuracy") <= _published("augment.baseline_accuracy")
+    assert published("augment.gan_accuracy") <= published("augment.baseline_accuracy")
 
