@@ -9,17 +9,15 @@ from course_utils import data
 from tools import train_dcgan
 
 
-def _arguments(**changes) -> argparse.Namespace:
-    defaults = {"generator_width": 8, "discriminator_width": 4, "discriminator_depth": 3,
-                "dropout_rate": 0.0, "augment": True, "classes": 10, "batch_spread": True,
-                "epochs": 2, "batch_size": 16, "learning_rate": 2e-4, "label_smoothing": 0.1,
-                "seed": 0, "average_from_epoch": 50, "average_decay": 0.999,
-                "unconditional": False}
-    return argparse.Namespace(**{**defaults, **changes})
+def _arguments(*options: str) -> argparse.Namespace:
+    """The script's command line, with a tiny game's widths and length."""
+    return train_dcgan.command_line().parse_args(
+        ["--generator-width", "8", "--discriminator-width", "4", "--epochs", "2",
+         "--batch-size", "16", *options])
 
 
 def test_the_unconditional_recipe_turns_every_added_technique_off():
-    settings = train_dcgan.recipe(_arguments(unconditional=True))
+    settings = train_dcgan.recipe(_arguments("--unconditional"))
     assert settings["classes"] == 0 and settings["label_smoothing"] == 0
     assert not settings["augment"] and not settings["batch_spread"]
     assert settings["average_from_epoch"] == settings["epochs"], "no weight averaging"

@@ -287,7 +287,8 @@ def ablation(base: dict, state_dir: Path, score_every: int) -> dict:
     }
 
 
-def main() -> None:
+def command_line() -> argparse.ArgumentParser:
+    """The script's options; ``recipe`` turns what it parses into a run's settings."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"default 100; {UNCONDITIONAL_EPOCHS} with --unconditional, "
@@ -326,6 +327,11 @@ def main() -> None:
                         help="folder for the weights and their JSON description")
     parser.add_argument("--score-only", action="store_true",
                         help="re-measure the shipped generator instead of training")
+    return parser
+
+
+def main() -> None:
+    parser = command_line()
     args = parser.parse_args()
     if args.epochs is None:
         args.epochs = (ABLATION_EPOCHS if args.ablation
