@@ -209,45 +209,24 @@ def _article_gan_against_dcgan(seed: int) -> dict[str, float]:
     The article's GAN is trained with seed ``seed``; the shipped unconditional DCGAN is
     judged on the same 1,000 noise vectors as in the lesson.
     """
-    import keras
     import tensorflow as tf
 
-    import course_utils
     from course_utils import adversarial, data, quality
     from course_utils.models import digits, gan
+    from tests import test_models_gan as cases
 
-    course_utils.set_seed(seed)
+    model = cases.article_gan(seed)  # the article's pair, Adam 1e-3, labels 1 and 0
     (x_train, _), (x_test, _) = data.load_digits()
-    generator, discriminator = gan.article_generator(), gan.article_discriminator()
-    loss = keras.losses.BinaryCrossentropy()
-    d_optimizer, g_optimizer = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-
-    @tf.function
-    def d_step(real_images, noise):
-        with tf.GradientTape() as tape:
-            real, fake = discriminator(real_images), discriminator(generator(noise))
-            d_loss = loss(tf.ones_like(real), real) + loss(tf.zeros_like(fake), fake)
-        variables = discriminator.trainable_variables
-        d_optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
-        return d_loss
-
-    @tf.function
-    def g_step(noise):
-        with tf.GradientTape() as tape:
-            fake = discriminator(generator(noise))
-            g_loss = loss(tf.ones_like(fake), fake)
-        variables = generator.trainable_variables
-        g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
-        return g_loss
-
-    adversarial.play_rounds(d_step, g_step, x_train.reshape(-1, 784), 3000, 64, 100,
-                            np.random.default_rng(seed))
+    adversarial.play_rounds(tf.function(model.discriminator_step),
+                            tf.function(model.generator_step), x_train.reshape(-1, 784), 3000,
+                            64, 100, np.random.default_rng(seed))
     judge = digits.load_digit_classifier()
     test_features = digits.digit_features(judge, x_test)
     noise = np.random.default_rng(2).normal(size=(1000, 100)).astype(np.float32)
     figures = {}
-    for name, model in (("article", generator), ("dcgan", gan.load_unconditional_dcgan_generator())):
-        images = np.asarray(model(noise, training=False)).reshape(-1, 28, 28)
+    for name, generator in (("article", model.generator),
+                            ("dcgan", gan.load_unconditional_dcgan_generator())):
+        images = np.asarray(generator(noise, training=False)).reshape(-1, 28, 28)
         scores = quality.digit_scores(images, judge)
         figures[f"{name} classes"] = scores["classes_covered"]
         figures[f"{name} conf90"] = scores["conf90"]
