@@ -188,19 +188,16 @@ def _article_cnn_accuracy(seed: int) -> dict[str, float]:
 
 def _shipped_dcgan(seed: int) -> dict[str, float]:
     """The shipped DCGAN's scores on 2,000 samples drawn with noise seed ``seed``."""
-    from course_utils import quality
-    from course_utils.models import digits, gan
+    from course_utils.models import gan
+    from tests.test_models_gan import judged_scores
 
     description = gan.dcgan_info()
-    noise = np.random.default_rng(description["scores"]["noise_seed"] + seed).normal(
-        size=(description["scores"]["samples"], description["settings"]["latent_dim"]))
-    noise = noise.astype(np.float32)
-    samples = np.concatenate([np.asarray(gan.load_dcgan_generator()(noise[i:i + 500],
-                                                                    training=False))
-                              for i in range(0, len(noise), 500)])
-    scores = quality.digit_scores(samples, digits.load_digit_classifier())
+    recorded = description["scores"]
+    scores = judged_scores(gan.load_dcgan_generator(),
+                           {**recorded, "noise_seed": recorded["noise_seed"] + seed},
+                           description["settings"]["latent_dim"])
     return {"conf90": scores["conf90"], "classes covered": scores["classes_covered"],
-            "judged as chosen": float(np.mean(scores["predicted"] == gan.chosen_digits(noise)))}
+            "judged as chosen": scores["judged_as_chosen"]}
 
 
 def _article_gan_against_dcgan(seed: int) -> dict[str, float]:

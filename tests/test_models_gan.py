@@ -348,7 +348,7 @@ def test_mismatched_players_are_refused():
         gan.GAN(gan.article_generator(), gan.article_discriminator(), label_smoothing=0.7)
 
 
-def _judged(generator, recorded: dict, latent_dim: int) -> dict:
+def judged_scores(generator, recorded: dict, latent_dim: int) -> dict:
     """The judge's scores for a shipped generator, on the noise its JSON recorded."""
     from course_utils.models import digits
 
@@ -365,7 +365,7 @@ def _judged(generator, recorded: dict, latent_dim: int) -> dict:
 def shipped_scores():
     description = gan.dcgan_info()
     recorded = description["scores"]
-    return recorded, _judged(gan.load_dcgan_generator(), recorded,
+    return recorded, judged_scores(gan.load_dcgan_generator(), recorded,
                              description["settings"]["latent_dim"])
 
 
@@ -408,7 +408,7 @@ def test_shipped_unconditional_generator_reproduces_its_recorded_scores():
     assert gan.UNCONDITIONAL_WEIGHTS.stat().st_size < 5e6, "the checkpoint should stay small"
     generator = gan.load_unconditional_dcgan_generator()
     assert not any(isinstance(layer, gan.DigitChoice) for layer in generator.layers)
-    scores = _judged(generator, recorded, description["settings"]["latent_dim"])
+    scores = judged_scores(generator, recorded, description["settings"]["latent_dim"])
     assert scores["conf90"] == pytest.approx(recorded["conf90"], abs=0.01)
     assert scores["classes_covered"] == pytest.approx(recorded["classes_covered"], abs=0.05)
 
