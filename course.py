@@ -180,7 +180,7 @@ def test_phases(threads_one: bool = True) -> list[Phase]:
                                                "tests/test_models_digits.py",
                                                "tests/test_models_forecasters.py",
                                                "tests/test_models_conditional_gan.py",
-                                               "tests/test_explore_gan2d.py",
+                                               "tests/test_explore_adversarial.py",
                                                "tests/test_adversarial.py",
                                                "tests/test_quality.py", *parallel]))
     # the notebook run keeps each lesson it executed whole, for the site phase to render

@@ -1,7 +1,7 @@
 """How far each training-based verdict moves between runs: seeds and thread counts.
 
     python -m benchmarks.spread                       every verdict (about 20 minutes on 2 cores)
-    python -m benchmarks.spread cnn.better_model      some of them, merged into spread.json
+    python -m benchmarks.spread digits.better_model      some of them, merged into spread.json
 
 A seed fixes a run on one processor only: another CPU, another BLAS thread count or another
 TensorFlow build rounds differently, and training amplifies the difference. So every verdict
@@ -90,10 +90,10 @@ class Verdict:
 
 
 def _better_model_answers() -> dict[str, tuple[Any, bool]]:
-    """Every listed answer to cnn.better_model that the quick run judges: build, accepted?"""
-    from course_utils.exercises import cnn
+    """Every listed answer to digits.better_model that the quick run judges: build, accepted?"""
+    from course_utils.exercises import digits as digit_exercises
 
-    exercise = cnn.better_model
+    exercise = digits.better_model
     listed = [("solution", exercise.solution, True)]
     listed += [(f"variant {number}", code, True)
                for number, code in enumerate(exercise.variants, start=1)]
@@ -103,7 +103,7 @@ def _better_model_answers() -> dict[str, tuple[Any, bool]]:
         namespace: dict[str, Any] = {}
         exec(exercise.setup + "\n" + code, namespace)  # noqa: S102 - the course's own answers
         try:
-            cnn.check_structure(namespace[exercise.answer])
+            digit_exercises.check_structure(namespace[exercise.answer])
         except Exception:  # noqa: BLE001 - the judge's refusal, whatever its words
             continue  # refused before any training: nothing to measure
         answers[name] = (namespace[exercise.answer], accepted)
@@ -112,13 +112,13 @@ def _better_model_answers() -> dict[str, tuple[Any, bool]]:
 
 def _better_model(seed: int) -> dict[str, float]:
     """Per listed answer: its validation loss over the article's after one quick run."""
-    from course_utils.exercises import cnn
+    from course_utils.exercises import digits as digit_exercises
 
-    article = cnn.quick_run(cnn.article_model, seed)
+    article = digit_exercises.quick_run(digit_exercises.article_model, seed)
     figures = {"article: accuracy (points)": 100 * article["accuracy"],
                "article: loss": article["loss"]}
     for name, (build, _) in _better_model_answers().items():
-        run = cnn.quick_run(build, seed)
+        run = digit_exercises.quick_run(build, seed)
         figures[f"{name}: loss ratio"] = run["loss"] / article["loss"]
     return figures
 
@@ -246,7 +246,7 @@ def _conditional_gan(seed: int) -> dict[str, float]:
 
 def _gan2d_arrows(seed: int) -> dict[str, float]:
     """Lesson 07's arrows after 20 rounds: share pointing where D says "more real"."""
-    from tests.test_explore_gan2d import _view, uphill_share
+    from tests.test_explore_adversarial import _view, uphill_share
 
     view = _view(seed=seed)
     view.train(steps=20)
@@ -254,7 +254,7 @@ def _gan2d_arrows(seed: int) -> dict[str, float]:
 
 
 VERDICTS = (
-    Verdict("cnn.better_model", "course_utils/exercises/cnn.py", _better_model, {}),
+    Verdict("digits.better_model", "course_utils/exercises/digits.py", _better_model, {}),
     Verdict("forecaster beats baselines", "tests/test_models_forecasters.py", _forecaster,
             {"rnn / persistence": Bound("<=", 0.5), "rnn / linear": Bound("<=", 1.0)}),
     Verdict("one GAN step lowers each loss", "tests/test_models_gan.py", _one_gan_step,
@@ -280,21 +280,21 @@ VERDICTS = (
              "article / dcgan frechet": Bound(">=", 1.0)}),
     Verdict("shipped conditional GAN", "tests/test_models_conditional_gan.py", _conditional_gan,
             {"judged as asked": Bound(">=", 0.5, noise="threads")}),
-    Verdict("lesson 07 arrows", "tests/test_explore_gan2d.py", _gan2d_arrows,
+    Verdict("lesson 07 arrows", "tests/test_explore_adversarial.py", _gan2d_arrows,
             {"share of arrows uphill": Bound(">=", 0.9, noise="threads")}),
 )
 
 
 def _better_model_bounds() -> dict[str, Bound]:
-    from course_utils.exercises import cnn
+    from course_utils.exercises import digits as digit_exercises
 
-    runs, threshold = len(cnn.QUICK_RUN["seeds"]), cnn.QUICK_RUN["loss_ratio"]
+    runs, threshold = len(digit_exercises.QUICK_RUN["seeds"]), digit_exercises.QUICK_RUN["loss_ratio"]
     return {f"{name}: loss ratio": Bound("<=" if accepted else ">=", threshold, runs)
             for name, (_, accepted) in _better_model_answers().items()}
 
 
 def bounds(verdict: Verdict) -> dict[str, Bound]:
-    return _better_model_bounds() if verdict.name == "cnn.better_model" else verdict.bounds
+    return _better_model_bounds() if verdict.name == "digits.better_model" else verdict.bounds
 
 
 # ---------------------------------------------------------------- running and reporting

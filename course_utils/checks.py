@@ -436,7 +436,21 @@ def _saved_progress() -> dict[str, dict[str, str]]:
         exercises_seen = data["exercises"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    return exercises_seen if isinstance(exercises_seen, dict) else {}
+    if not isinstance(exercises_seen, dict):
+        return {}
+    return {_current_id(exercise_id): verdict for exercise_id, verdict in exercises_seen.items()}
+
+
+# ids the course used before each exercise id began with its module's name
+_RENAMED_PREFIXES = {"cnn.": "digits.", "gan_digits.": "gan."}
+
+
+def _current_id(exercise_id: str) -> str:
+    """The id an exercise has now, for a verdict saved under an earlier name."""
+    for old, new in _RENAMED_PREFIXES.items():
+        if exercise_id.startswith(old):
+            return new + exercise_id[len(old):]
+    return exercise_id
 
 
 def _remember(exercise: Exercise, status: str) -> None:

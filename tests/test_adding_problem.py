@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils import recurrent, sequences
+from course_utils import recurrence, sequences
 
 
 def test_recent_only_mse_is_what_a_large_monte_carlo_measures():
@@ -61,10 +61,10 @@ def test_loss_gradient_norms_of_a_simple_rnn_equal_lesson_04s_bptt():
     norms = sequences.loss_gradient_norms(model, x, y)
     W, U, b = model.layers[0].get_weights()
     dense_kernel, dense_bias = model.layers[1].get_weights()
-    prediction = recurrent.simple_rnn(x, W, U, b) @ dense_kernel[:, 0] + dense_bias[0]
+    prediction = recurrence.simple_rnn(x, W, U, b) @ dense_kernel[:, 0] + dense_bias[0]
     # d(prediction - y)^2 / d h_T, the gradient that enters the recurrence at its end
     upstream = 2 * (prediction - y)[:, None] * dense_kernel[:, 0][None, :]
-    expected = np.linalg.norm(recurrent.bptt(x, W, U, b, upstream=upstream).x, axis=2)
+    expected = np.linalg.norm(recurrence.bptt(x, W, U, b, upstream=upstream).x, axis=2)
     assert norms.shape == (32, 12)
     np.testing.assert_allclose(norms, expected, rtol=1e-4, atol=1e-6)
 

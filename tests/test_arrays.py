@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from course_utils import _arrays, conv, data, forecast, gated, recurrent
+from course_utils import _arrays, conv, data, forecast, gated, recurrence
 
 SETTINGS = settings(max_examples=60, deadline=None)
 NUMPY_INTEGERS = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32]
@@ -76,7 +76,7 @@ def test_every_count_check_gives_the_same_verdict(value):
         lambda: gated.lstm_parameter_count(3, value),
         lambda: gated.gru_parameter_count(3, value),
         lambda: conv.receptive_field([(1, value)]),
-        lambda: recurrent.recurrent_matrix(value, 1.0),
+        lambda: recurrence.recurrent_matrix(value, 1.0),
     ]
     verdicts = set()
     for check in checks:

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from course_utils import checks
-from course_utils.exercises import cnn
+from course_utils.exercises import digits
 
 EXERCISES = checks.exercises()
 IDS = [item.id for item in EXERCISES]
 # Exercises whose strongest (last) hint spells out the key line on purpose; a gentler hint
 # never may, and adding an exercise here is a decision about how much to give away.
-LAST_HINT_SPELLS_IT_OUT = {"conv.conv2d", "forecast.windows", "gan_digits.conv_transpose",
+LAST_HINT_SPELLS_IT_OUT = {"conv.conv2d", "forecast.windows", "gan.conv_transpose",
                            "gated.gru_step", "recurrence.forward"}
 
 
@@ -99,7 +99,7 @@ def _is_function_exercise(exercise: checks.Exercise) -> bool:
 
 
 FUNCTION_EXERCISES = [item for item in EXERCISES
-                      if item.id != "cnn.better_model" and _is_function_exercise(item)]
+                      if item.id != "digits.better_model" and _is_function_exercise(item)]
 FUNCTION_IDS = [item.id for item in FUNCTION_EXERCISES]
 
 
@@ -204,7 +204,7 @@ def test_a_framework_layer_is_refused():
         layer.build((None, 8, 8, in_channels))
         return layer.count_params()
 
-    feedback = checks.check("cnn.conv_parameters", conv_parameters)
+    feedback = checks.check("digits.conv_parameters", conv_parameters)
     assert feedback.status == checks.WRONG
     assert "keras.layers.Conv2D" in feedback.message and "course's version" in feedback.message
     assert keras.layers.Conv2D.__name__ == "Conv2D", "the stand-in was not put back"
@@ -330,6 +330,20 @@ def test_progress_survives_a_kernel_restart(progress_in_tmp, monkeypatch):
     assert "[x] The output-size formula" in str(checks.summary("01"))
 
 
+def test_progress_saved_under_an_earlier_id_is_kept(progress_in_tmp, monkeypatch):
+    progress_in_tmp.write_text(json.dumps({"exercises": {
+        "cnn.better_model": {"lesson": "03", "status": "correct"},
+        "gan_digits.loss_labels": {"lesson": "08", "status": "correct"}}}))
+    monkeypatch.setattr(checks, "_session", {})
+    assert "[v]" in next(line for line in str(checks.summary("03")).splitlines()
+                         if "digits.better_model" in line)
+    assert "[v]" in next(line for line in str(checks.summary("08")).splitlines()
+                         if "gan.loss_labels" in line)
+    checks.check("start.relu", lambda x: x.clip(min=0))  # the next save writes the new ids
+    saved = json.loads(progress_in_tmp.read_text())["exercises"]
+    assert {"digits.better_model", "gan.loss_labels", "start.relu"} == set(saved)
+
+
 def test_an_unreadable_progress_file_is_ignored(progress_in_tmp):
     progress_in_tmp.write_text("{not json")
     assert "[ ] Write ReLU in numpy" in str(checks.summary("00"))
@@ -365,7 +379,7 @@ def test_a_dict_of_placeholders_is_not_attempted():
 
 
 def _counted_quick_runs(monkeypatch, ratio):
-    """cnn.better_model's judge with runs that cost nothing: the learner's loss is ``ratio``
+    """digits.better_model's judge with runs that cost nothing: the learner's loss is ``ratio``
     times the article's on every seed. Returns the list of seeds the judge trained."""
     trained = []
 
@@ -373,8 +387,8 @@ def _counted_quick_runs(monkeypatch, ratio):
         trained.append(seed)
         return {"accuracy": 0.9, "loss": 0.3 * ratio}
 
-    monkeypatch.setattr(cnn, "quick_run", quick_run)
-    monkeypatch.setattr(cnn, "article_quick_run", lambda seed: {"accuracy": 0.9, "loss": 0.3})
+    monkeypatch.setattr(digits, "quick_run", quick_run)
+    monkeypatch.setattr(digits, "article_quick_run", lambda seed: {"accuracy": 0.9, "loss": 0.3})
     return trained
 
 
@@ -387,9 +401,9 @@ def test_better_model_stops_once_the_mean_cannot_pass_any_more(monkeypatch, rati
     # is at least 1 > 0.95 whatever the other two give; at 2x that is known after two runs
     trained = _counted_quick_runs(monkeypatch, ratio)
     namespace: dict = {}
-    exec(cnn.better_model.setup, namespace)  # noqa: S102 - the course's own exercise code
-    exec(cnn.better_model.solution, namespace)  # noqa: S102
-    feedback = checks.check("cnn.better_model", namespace["build_model"])
+    exec(digits.better_model.setup, namespace)  # noqa: S102 - the course's own exercise code
+    exec(digits.better_model.solution, namespace)  # noqa: S102
+    feedback = checks.check("digits.better_model", namespace["build_model"])
     assert (len(trained), feedback.status) == (runs, status), str(feedback)
     assert ("the check stopped there" in feedback.message) == (runs < 3)
 
@@ -398,7 +412,7 @@ def test_an_array_of_placeholders_is_not_attempted():
     def losses():
         return np.array([..., ...])
 
-    assert checks.check("gan_digits.training_loop",
+    assert checks.check("gan.training_loop",
                         lambda *args, **kwargs: losses()).status == checks.NOT_ATTEMPTED
 
 

@@ -9,13 +9,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_utils import checks, conv, recurrent
-from course_utils.exercises import gated, pooling, recurrence
+from course_utils import checks, conv, exercises, recurrence
 from tests.conftest import ROOT
 
-BUGS = [("02_pooling.ipynb", "pooling.find_the_bug", pooling.BUGGY_MAX_POOL),
-        ("04_hidden_state.ipynb", "recurrence.find_the_bug", recurrence.BUGGY_RNN_STATES),
-        ("06_lstm_gru.ipynb", "gated.find_the_bug", gated.BUGGY_LSTM_CELL)]
+BUGS = [("02_pooling.ipynb", "pooling.find_the_bug", exercises.pooling.BUGGY_MAX_POOL),
+        ("04_hidden_state.ipynb", "recurrence.find_the_bug", exercises.recurrence.BUGGY_RNN_STATES),
+        ("06_lstm_gru.ipynb", "gated.find_the_bug", exercises.gated.BUGGY_LSTM_CELL)]
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +44,7 @@ def test_the_lesson_ships_the_buggy_code_and_the_judge_names_its_bug(name, exerc
 
 
 def test_the_pooling_bug_hides_with_stride_1():
-    max_pool = _defined("pooling.find_the_bug", pooling.BUGGY_MAX_POOL)
+    max_pool = _defined("pooling.find_the_bug", exercises.pooling.BUGGY_MAX_POOL)
     image = np.arange(30.0).reshape(5, 6) % 7
     for stride, equal in ((1, True), (2, False)):
         expected = conv.pool2d(image[None, :, :, None], 2, stride)[0, :, :, 0]
@@ -53,12 +52,12 @@ def test_the_pooling_bug_hides_with_stride_1():
 
 
 def test_the_recurrence_bug_hides_on_one_step_sequences():
-    rnn_states = _defined("recurrence.find_the_bug", recurrence.BUGGY_RNN_STATES)
+    rnn_states = _defined("recurrence.find_the_bug", exercises.recurrence.BUGGY_RNN_STATES)
     rng = np.random.default_rng(0)
     W, U, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)
     for steps, equal in ((1, True), (3, False)):
         x = rng.normal(size=(2, steps, 3))
-        expected = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+        expected = recurrence.simple_rnn(x, W, U, b, return_sequences=True)
         assert np.allclose(rnn_states(x, W, U, b), expected) == equal
 
 

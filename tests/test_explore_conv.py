@@ -6,6 +6,7 @@ import pytest
 
 from course_utils import conv, explore
 from course_utils.explore import conv as explore_conv
+from course_utils.explore import pooling as explore_pooling
 from tests.conftest import assert_within_latency_budget
 
 
@@ -16,7 +17,7 @@ def kernel_explorer():
 
 @pytest.fixture(scope="module")
 def pooling_explorer():
-    return explore_conv.PoolingExplorer(photo="camera", size=64)
+    return explore_pooling.PoolingExplorer(photo="camera", size=64)
 
 
 def test_the_kernel_explorer_runs_on_the_convolution_it_is_given():
@@ -94,10 +95,10 @@ def test_no_shift_no_change_and_pooling_tolerates_a_small_shift(pooling_explorer
 
 def test_shift_change_of_a_pool_of_one_is_the_conv_change():
     feature_map = np.random.default_rng(1).random((12, 20))
-    changes = explore_conv.shift_change(feature_map, 2, pool_size=1)
+    changes = explore_pooling.shift_change(feature_map, 2, pool_size=1)
     assert changes["pooled"] == pytest.approx(changes["conv"])
     with pytest.raises(ValueError, match="between 0 and max_shift"):
-        explore_conv.shift_change(feature_map, 5)
+        explore_pooling.shift_change(feature_map, 5)
 
 
 def test_unknown_preset_lists_the_presets():

@@ -3,15 +3,14 @@
 import numpy as np
 import pytest
 
-from course_utils import recurrent
-from course_utils.explore import recurrence
+from course_utils import explore, recurrence
 from tests.conftest import assert_within_latency_budget
 
 
 def _weights(units=6, features=1, seed=0):
     rng = np.random.default_rng(seed)
     W = rng.uniform(-0.5, 0.5, (features, units))
-    return W, recurrent.recurrent_matrix(units, 1.0, seed=seed), np.zeros(units)
+    return W, recurrence.recurrent_matrix(units, 1.0, seed=seed), np.zeros(units)
 
 
 def _pulse(steps=12, height=1.0):
@@ -24,23 +23,23 @@ def test_unroll_matches_the_reference_and_finite_differences():
     W, U, b = _weights()
     x = np.random.default_rng(1).normal(size=(10, 1))
     readout = np.linspace(-1, 1, 6)
-    run = recurrence.unroll(x, W, U, b, readout)
-    states = recurrent.simple_rnn(x[None], W, U, b, return_sequences=True)[0]
+    run = explore.recurrence.unroll(x, W, U, b, readout)
+    states = recurrence.simple_rnn(x[None], W, U, b, return_sequences=True)[0]
     np.testing.assert_allclose(run["states"], states)
     np.testing.assert_allclose(run["outputs"], states @ readout)
     epsilon = 1e-6
     nudged = x.copy()
     nudged[0, 0] += epsilon
-    moved = recurrent.simple_rnn(nudged[None], W, U, b, return_sequences=True)[0]
+    moved = recurrence.simple_rnn(nudged[None], W, U, b, return_sequences=True)[0]
     np.testing.assert_allclose(run["memory"], np.linalg.norm((moved - states) / epsilon, axis=1),
                                rtol=1e-4)
 
 
 def test_memory_fades_below_radius_one_and_grows_above():
     W, U, b = _weights()
-    fading = recurrence.unroll(_pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
+    fading = explore.recurrence.unroll(_pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
     # a small pulse keeps tanh near its linear part, where radius 2 doubles it every step
-    growing = recurrence.unroll(_pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
+    growing = explore.recurrence.unroll(_pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
     assert fading[-1] < 1e-6 * fading[0]
     assert growing[6] > 30 * growing[0]
 
@@ -48,13 +47,13 @@ def test_memory_fades_below_radius_one_and_grows_above():
 def test_unroll_explains_bad_input():
     W, U, b = _weights()
     with pytest.raises(ValueError, match=r"\(T, D\)"):
-        recurrence.unroll(np.zeros(5), W, U, b, np.ones(6))
+        explore.recurrence.unroll(np.zeros(5), W, U, b, np.ones(6))
     with pytest.raises(ValueError, match=r"readout must have shape \(6,\)"):
-        recurrence.unroll(_pulse(), W, U, b, np.ones(4))
+        explore.recurrence.unroll(_pulse(), W, U, b, np.ones(4))
 
 
 def test_explorer_updates_the_figure_for_every_control():
-    explorer = recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=1.0)
+    explorer = explore.recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=1.0)
     assert explorer.name == "recurrence"
     assert set(explorer.controls) == {"step", "radius"}
     before = explorer.view.image.value
@@ -70,7 +69,7 @@ def test_explorer_updates_the_figure_for_every_control():
 
 
 def test_explorer_precomputes_every_radius_and_measures_latency():
-    explorer = recurrence.RecurrenceExplorer(_pulse(), *_weights(), radii=(0.5, 1.0), radius=0.5)
+    explorer = explore.recurrence.RecurrenceExplorer(_pulse(), *_weights(), radii=(0.5, 1.0), radius=0.5)
     assert set(explorer.runs) == {0.5, 1.0}
     assert assert_within_latency_budget(explorer)["changes"] >= 3
     assert "image/png" in explorer._repr_mimebundle_()
@@ -78,9 +77,9 @@ def test_explorer_precomputes_every_radius_and_measures_latency():
 
 def test_explorer_explains_bad_settings():
     with pytest.raises(ValueError, match="radius must be one of"):
-        recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=0.7)
+        explore.recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=0.7)
     with pytest.raises(ValueError, match="T >= 2"):
-        recurrence.RecurrenceExplorer(np.zeros((1, 1)), *_weights())
+        explore.recurrence.RecurrenceExplorer(np.zeros((1, 1)), *_weights())
 
 
 def test_the_explorer_runs_on_a_forward_pass_given_to_it():
@@ -97,14 +96,14 @@ def test_the_explorer_runs_on_a_forward_pass_given_to_it():
             states.append(h)
         return np.stack(states, axis=1)
 
-    view = recurrence.RecurrenceExplorer(_pulse(), W, U, b, forward=loops)
-    reference = recurrence.RecurrenceExplorer(_pulse(), W, U, b)
-    assert len(calls) == len(recurrence.RADII) and calls[0] == (1, 12, 1)
-    for radius in recurrence.RADII:
+    view = explore.recurrence.RecurrenceExplorer(_pulse(), W, U, b, forward=loops)
+    reference = explore.recurrence.RecurrenceExplorer(_pulse(), W, U, b)
+    assert len(calls) == len(explore.recurrence.RADII) and calls[0] == (1, 12, 1)
+    for radius in explore.recurrence.RADII:
         np.testing.assert_allclose(view.runs[radius]["states"], reference.runs[radius]["states"])
 
 
 def test_a_forward_pass_with_the_wrong_shape_is_named():
     W, U, b = _weights()
     with pytest.raises(ValueError, match="every hidden state"):
-        recurrence.unroll(_pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)
+        explore.recurrence.unroll(_pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import course_utils
-from course_utils import data, forecast, recurrent
+from course_utils import data, forecast, recurrence
 from course_utils.models import forecasters
 
 
@@ -27,7 +27,7 @@ def test_article_rnn_equals_the_recurrence_by_hand():
     x = np.random.default_rng(0).normal(size=(4, 6, 1)).astype(np.float32)
     W, U, b = model.layers[0].get_weights()
     kernel, bias = model.layers[1].get_weights()
-    by_hand = recurrent.simple_rnn(x, W, U, b) @ kernel + bias
+    by_hand = recurrence.simple_rnn(x, W, U, b) @ kernel + bias
     np.testing.assert_allclose(by_hand, model(x, training=False).numpy(), atol=1e-5)
 
 

@@ -10,9 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from course_utils import adversarial, data, forecast, quality, recurrent, sequences
-from course_utils.explore import digits as digit_explorer
-from course_utils.explore import gan2d, latent, recurrence, start
+from course_utils import adversarial, data, explore, forecast, quality, recurrence, sequences
 from course_utils.models import digits
 
 DIGITS = np.zeros((3, 28, 28), dtype=np.float32)
@@ -32,17 +30,17 @@ def _says(section):
 @pytest.mark.parametrize("image", [None, WINDOWS[0]])
 def test_threshold_explorer_names_the_data_section(image):
     with pytest.raises((TypeError, ValueError), match=_says("'A first look at the data'")):
-        start.ThresholdExplorer(image)
+        explore.start.ThresholdExplorer(image)
 
 
 def test_digit_explorer_names_the_checkpoint_and_data_sections():
     with pytest.raises(TypeError, match=_says(
             "'The course CNN, fully trained: a shipped checkpoint'")):
-        digit_explorer.DigitExplorer(None, DIGITS, LABELS)
+        explore.digits.DigitExplorer(None, DIGITS, LABELS)
     with pytest.raises(ValueError, match=_says("'The data: 5,000 real handwritten digits'")):
-        digit_explorer.DigitExplorer(_uniform, WINDOWS, LABELS)
+        explore.digits.DigitExplorer(_uniform, WINDOWS, LABELS)
     with pytest.raises(TypeError, match=_says("'The data: 5,000 real handwritten digits'")):
-        digit_explorer.DigitExplorer(_uniform, DIGITS, None)
+        explore.digits.DigitExplorer(_uniform, DIGITS, None)
 
 
 def test_digit_functions_name_where_digits_and_classifier_come_from():
@@ -69,12 +67,12 @@ def test_forecast_functions_name_the_split_section():
 
 def test_recurrence_explorer_names_its_section():
     with pytest.raises(TypeError, match=_says("'Explorer: watch the memory fade or explode'")):
-        recurrence.RecurrenceExplorer(None, np.zeros((1, 4)), np.eye(4), np.zeros(4))
+        explore.recurrence.RecurrenceExplorer(None, np.zeros((1, 4)), np.eye(4), np.zeros(4))
 
 
 def test_a_missing_reference_input_is_not_called_a_shape_problem():
     with pytest.raises(TypeError, match="U is None.*run the cell that makes it first"):
-        recurrent.spectral_radius(None)
+        recurrence.spectral_radius(None)
 
 
 def test_sampling_names_names_the_generation_section():
@@ -85,9 +83,9 @@ def test_sampling_names_names_the_generation_section():
 def test_the_2d_game_names_the_data_and_losses_sections():
     points = _says("'The data: points in the plane'")
     with pytest.raises(TypeError, match=points):
-        gan2d.GanExplorer(None)
+        explore.adversarial.GanExplorer(None)
     with pytest.raises(ValueError, match=points):
-        gan2d.GanExplorer(DIGITS)
+        explore.adversarial.GanExplorer(DIGITS)
     with pytest.raises(TypeError, match=points):
         adversarial.mode_coverage(np.zeros((4, 2)), None, std=0.05)
     with pytest.raises(TypeError, match=_says("'The two players and their losses'")):
@@ -98,7 +96,7 @@ def test_the_judge_and_the_generator_name_their_sections():
     with pytest.raises(TypeError, match=_says("'Measure, do not eyeball'")):
         quality.digit_scores(DIGITS, None)
     with pytest.raises(TypeError, match=_says("'A better design: the DCGAN'")):
-        latent.LatentExplorer(None)
+        explore.gan.LatentExplorer(None)
 
 
 def test_few_per_class_refuses_a_series_for_digits():
@@ -146,14 +144,13 @@ def test_every_named_section_is_a_heading_of_a_lesson(root):
 
 
 def test_forecast_explorer_names_the_series_and_horizon_sections():
-    from course_utils.explore import forecast as forecast_explorer
 
     series = np.linspace(315.0, 330.0, 60)
     with pytest.raises(TypeError, match=_says("'The series: monthly CO2, 1958-2001'")):
-        forecast_explorer.ForecastExplorer(None, series, n_test=12)
+        explore.forecast.ForecastExplorer(None, series, n_test=12)
     with pytest.raises(ValueError, match=_says(
             "'Forecasting further ahead, with an uncertainty band'")):
-        forecast_explorer.ForecastExplorer(np.arange(60), series, n_test=12,
+        explore.forecast.ForecastExplorer(np.arange(60), series, n_test=12,
                                            extra={"SimpleRNN": None}, max_horizon=3)
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 import course_utils
-from course_utils import explore, models
+from course_utils import checks, exercises, explore, models
 
 
 def _public_modules(package) -> set[str]:
@@ -31,6 +31,31 @@ def test_the_models_line_lists_every_model_module():
 
 def test_the_explore_table_lists_every_explorer_module():
     assert _table(explore.__doc__, prefix="explore.") == _public_modules(explore)
+
+
+def test_the_exercises_table_lists_every_exercise_module():
+    assert _table(exercises.__doc__, prefix="exercises.") == _public_modules(exercises)
+
+
+def test_every_exercise_id_starts_with_its_module():
+    ids = {}
+    for name in _public_modules(exercises):
+        for item in vars(getattr(exercises, name)).values():
+            if isinstance(item, checks.Exercise):
+                ids[item.id] = name
+    assert len(ids) == len(checks.exercises())
+    assert {exercise_id: exercise_id.split(".")[0] for exercise_id in ids} == ids
+
+
+@pytest.mark.parametrize("key", ["conv", "pooling", "digits", "recurrence", "forecast", "gated",
+                                 "adversarial", "gan"])
+def test_a_lessons_explorer_and_exercises_share_its_key(key):
+    assert key in _public_modules(explore) and key in _public_modules(exercises)
+
+
+def test_a_missing_explorer_module_says_which_exist():
+    with pytest.raises(AttributeError, match="the explorer modules are"):
+        explore.no_such_lesson  # noqa: B018
 
 
 @pytest.mark.parametrize("docstring, prefix", [

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import recurrent
+from course_utils import recurrence
 from course_utils.checks import Exercise, attempt, correct, matches, wrong
 
 # ---------------------------------------------------------------- the forward pass (scaffold)
@@ -94,7 +94,7 @@ def _judge_states_against_reference(function: Any, name: str) -> None:
         case = (f"for {x.shape[0]} sequence(s) of {x.shape[1]} step(s) with {x.shape[2]} "
                 f"feature(s) and {U.shape[0]} units")
         got = attempt(function, x.copy(), W.copy(), U.copy(), b.copy(), case=case)
-        expected = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+        expected = recurrence.simple_rnn(x, W, U, b, return_sequences=True)
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -117,7 +117,7 @@ def _judge_states_against_reference(function: Any, name: str) -> None:
     if not failures:
         return
     case, got, arguments = failures[0]
-    expected = recurrent.simple_rnn(*arguments, return_sequences=True)
+    expected = recurrence.simple_rnn(*arguments, return_sequences=True)
     where = (f"{case}, the states of {name} differ; for the first sequence they are\n"
              f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
     _name_the_mistake(where, failures, _FORWARD_MISTAKES,
@@ -150,12 +150,12 @@ forward = Exercise(
         (_forward(stack="h"), "only the last state"),
         ("def rnn_forward(x, W, U, b):\n    return np.zeros((2, 5, 3))", "expected"),
         ("def rnn_forward(x, W, U, b):\n"
-         "    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)",
+         "    return recurrence.simple_rnn(x, W, U, b, return_sequences=True)",
          "course's version"),
     ),
-    setup="import numpy as np\nfrom course_utils import recurrent",
-    forbidden=("course_utils.recurrent.simple_rnn", "course_utils.recurrent.rnn_step",
-               "course_utils.recurrent.bptt", "keras.layers.SimpleRNN",
+    setup="import numpy as np\nfrom course_utils import recurrence",
+    forbidden=("course_utils.recurrence.simple_rnn", "course_utils.recurrence.rnn_step",
+               "course_utils.recurrence.bptt", "keras.layers.SimpleRNN",
                "keras.layers.SimpleRNNCell", "keras.layers.RNN"),
     variants=(
         "def rnn_forward(x, W, U, b):\n"
@@ -223,12 +223,12 @@ states_bug = Exercise(
         (_states(step="np.tanh(x[:, t] @ W + h @ U.T + b)"), "transposed"),
         (_states(step="x[:, t] @ W + h @ U + b"), "no activation"),
         ("def rnn_states(x, W, U, b):\n"
-         "    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)",
+         "    return recurrence.simple_rnn(x, W, U, b, return_sequences=True)",
          "course's version"),
     ),
-    setup="import numpy as np\nfrom course_utils import recurrent",
-    forbidden=("course_utils.recurrent.simple_rnn", "course_utils.recurrent.rnn_step",
-               "course_utils.recurrent.bptt", "keras.layers.SimpleRNN",
+    setup="import numpy as np\nfrom course_utils import recurrence",
+    forbidden=("course_utils.recurrence.simple_rnn", "course_utils.recurrence.rnn_step",
+               "course_utils.recurrence.bptt", "keras.layers.SimpleRNN",
                "keras.layers.SimpleRNNCell", "keras.layers.RNN"),
     variants=(_states(start="h_0 = np.zeros((batch_size, U.shape[0]))\n    h = h_0"),
               _states(start="h_0 = np.zeros((batch_size, U.shape[0]))",
@@ -298,7 +298,7 @@ def _judge_backward(rnn_backward_to_inputs: Any) -> str:
         got = attempt(rnn_backward_to_inputs, x.copy(), W.copy(), U.copy(), b.copy(), case=case,
                       error_hint="check each shape: grad_a is (N, H), grad_x[:, t] (N, D); "
                                  "a product with W or U going backwards uses its transpose")
-        expected = recurrent.bptt(x, W, U, b).x
+        expected = recurrence.bptt(x, W, U, b).x
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -316,7 +316,7 @@ def _judge_backward(rnn_backward_to_inputs: Any) -> str:
                        "previous state. The repeated product with diag(1 - h**2) U^T is what "
                        "makes gradients vanish or explode, as measured below.")
     case, got, arguments = failures[0]
-    expected = recurrent.bptt(*arguments).x
+    expected = recurrence.bptt(*arguments).x
     where = (f"{case} your gradient differs; for the first sequence it is\n"
              f"{np.round(got[0], 3)}\nexpected\n{np.round(expected[0], 3)}")
     _name_the_mistake(where, failures, _BACKWARD_MISTAKES,
@@ -341,12 +341,12 @@ backward = Exercise(
         (_backward(back_in_time="grad_a @ U"), "U transposed"),
         (_backward(to_input="grad_a @ W"), "transpose"),
         ("def rnn_backward_to_inputs(x, W, U, b):\n    return np.ones((2, 5, 3))", "expected"),
-        ("def rnn_backward_to_inputs(x, W, U, b):\n    return recurrent.bptt(x, W, U, b).x",
+        ("def rnn_backward_to_inputs(x, W, U, b):\n    return recurrence.bptt(x, W, U, b).x",
          "course's version"),
     ),
-    setup=("import numpy as np\nfrom course_utils import recurrent\n"
+    setup=("import numpy as np\nfrom course_utils import recurrence\n"
            "from course_utils.exercises.recurrence import _course_forward as my_rnn_forward"),
-    forbidden=("course_utils.recurrent.bptt", "course_utils.recurrent.input_gradient_norms",
+    forbidden=("course_utils.recurrence.bptt", "course_utils.recurrence.input_gradient_norms",
                "tensorflow.GradientTape"),
 )
 
@@ -447,10 +447,10 @@ step = Exercise(
          "no activation"),
         ("def rnn_step(x_t, h_prev, W, U, b):\n    return np.zeros((2, 4))", "expected"),
         ("def rnn_step(x_t, h_prev, W, U, b):\n"
-         "    return recurrent.rnn_step(x_t, h_prev, W, U, b)", "course's version"),
+         "    return recurrence.rnn_step(x_t, h_prev, W, U, b)", "course's version"),
     ),
-    setup="import numpy as np\nfrom course_utils import recurrent",
-    forbidden=("course_utils.recurrent.rnn_step", "course_utils.recurrent.simple_rnn",
+    setup="import numpy as np\nfrom course_utils import recurrence",
+    forbidden=("course_utils.recurrence.rnn_step", "course_utils.recurrence.simple_rnn",
                "keras.layers.SimpleRNNCell", "keras.layers.SimpleRNN"),
     variants=("def rnn_step(x_t, h_prev, W, U, b):\n"
               "    return np.tanh(np.dot(x_t, W) + np.dot(h_prev, U) + b[None, :])",),
@@ -686,7 +686,7 @@ def _judge_clip(clip_by_norm: Any) -> str:
         got = attempt(clip_by_norm, [array.copy() for array in gradients], max_norm, case=case,
                       error_hint="gradients is a list of arrays of different shapes: work "
                                  "array by array, then add the sums together")
-        expected = recurrent.clip_by_global_norm(gradients, max_norm)
+        expected = recurrence.clip_by_global_norm(gradients, max_norm)
         below += max_norm >= _global_norm(gradients)
         if not isinstance(got, list | tuple):
             raise wrong(f"{case} clip_by_norm returned {type(got).__name__}, not a list",
@@ -714,7 +714,7 @@ def _judge_clip(clip_by_norm: Any) -> str:
                        f"unchanged). It is what tf.clip_by_global_norm and Keras' "
                        f"global_clipnorm do.")
     case, got, (gradients, max_norm) = failures[0]
-    expected = recurrent.clip_by_global_norm(gradients, max_norm)
+    expected = recurrence.clip_by_global_norm(gradients, max_norm)
     where = (f"{case} the first array came back as\n{np.round(got[0], 3)}\nexpected\n"
              f"{np.round(expected[0], 3)}")
     _name_the_mistake(where, failures, _CLIP_MISTAKES,
@@ -744,10 +744,10 @@ clip = Exercise(
         (_clip(norm="np.sqrt(sum(np.sum(gradient) ** 2 for gradient in gradients))"), "expected"),
         ("def clip_by_norm(gradients, max_norm):\n    return gradients", "expected"),
         ("def clip_by_norm(gradients, max_norm):\n"
-         "    return recurrent.clip_by_global_norm(gradients, max_norm)", "course's version"),
+         "    return recurrence.clip_by_global_norm(gradients, max_norm)", "course's version"),
     ),
-    setup="import numpy as np\nfrom course_utils import recurrent",
-    forbidden=("course_utils.recurrent.clip_by_global_norm", "tensorflow.clip_by_global_norm"),
+    setup="import numpy as np\nfrom course_utils import recurrence",
+    forbidden=("course_utils.recurrence.clip_by_global_norm", "tensorflow.clip_by_global_norm"),
     variants=(
         "def clip_by_norm(gradients, max_norm):\n"
         "    flat = np.concatenate([np.ravel(g) for g in gradients])\n"

@@ -1,22 +1,41 @@
 """Interactive explorers, one module per concept; each is an ``Explorer`` (see ``_base``).
 
-    explore.start       a digit through a threshold: a first widget        lesson 00
-    explore.conv        a 3x3 filter on a photo; pooling under small shifts  lessons 01, 02
-    explore.digits      move, turn and blur a digit, watch the CNN's belief  lesson 03
-    explore.recurrence  step through a recurrence, scale its memory          lesson 04
-    explore.forecast    forecasts h steps ahead against the baselines       lesson 05
-    explore.generation  names from a character model at any temperature     lesson 06
-    explore.gan2d       a GAN learning 2-D points, watched live             lesson 07
-    explore.latent      walk a generator's latent space                     lesson 08
+    explore.start        a digit through a threshold: a first widget         lesson 00
+    explore.conv         a 3x3 filter on a photo                             lesson 01
+    explore.pooling      pooling a photo, and what survives small shifts     lesson 02
+    explore.digits       move, turn and blur a digit, watch the CNN's belief lesson 03
+    explore.recurrence   step through a recurrence, scale its memory         lesson 04
+    explore.forecast     forecasts h steps ahead against the baselines       lesson 05
+    explore.gated        names from a character model at any temperature     lesson 06
+    explore.adversarial  a GAN learning 2-D points, watched live             lesson 07
+    explore.gan          walk a generator's latent space                     lesson 08
+
+Each module is reached as an attribute, ``explore.conv.KernelExplorer(...)``, and imported
+the first time it is used: only the lesson's own widgets are loaded.
 
 ``explore.measure_latency(explorer)`` times control changes until the figure is updated;
 ``explore.report_latency(explorer)`` also publishes the figures for the benchmark.
 """
 
+import importlib
+import pkgutil
+from types import ModuleType
+
 from course_utils import results
 from course_utils.explore._base import Explorer, FigureView, measure_latency
 
 __all__ = ["Explorer", "FigureView", "measure_latency", "report_latency"]
+
+_MODULES = frozenset(module.name for module in pkgutil.iter_modules(__path__)
+                     if not module.name.startswith("_"))
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``explore.<key>``: the lesson's explorer module, imported on first use."""
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}; "
+                         f"the explorer modules are {', '.join(sorted(_MODULES))}")
 
 
 def report_latency(explorer: Explorer, repeats: int = 3) -> str:

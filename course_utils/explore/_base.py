@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-__all__ = ["Explorer", "FigureView", "measure_latency"]
+__all__ = ["Explorer", "FigureView", "hide_ticks", "measure_latency", "show_image"]
 
 
 class FigureView:
@@ -68,6 +68,27 @@ class FigureView:
 
     def refresh(self, full: bool = True) -> None:
         self.image.value = self.png(full)
+
+
+def hide_ticks(axis: Any) -> None:
+    """No ticks on an image's axes: drawing tick labels costs more than a whole convolution."""
+    axis.set_xticks([])
+    axis.set_yticks([])
+
+
+def show_image(axis: Any, shown: Any, image: np.ndarray) -> None:
+    """Replace an AxesImage's data, resizing the axes when the shape changed.
+
+    The grey scale runs from the image's 0.5th to its 99.5th percentile: a few extreme
+    cells would otherwise leave the rest one grey.
+    """
+    height, width = image.shape
+    shown.set_data(image)
+    shown.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))
+    axis.set_xlim(-0.5, width - 0.5)
+    axis.set_ylim(height - 0.5, -0.5)
+    low, high = (float(value) for value in np.percentile(image, [0.5, 99.5]))
+    shown.set_clim(low, high if high > low else low + 1e-6)
 
 
 class Explorer:

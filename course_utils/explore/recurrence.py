@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import ticker
 from matplotlib.figure import Figure
 
-from course_utils import recurrent
+from course_utils import recurrence
 from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
@@ -25,7 +25,7 @@ _MEMORY_RANGE = (1e-12, 1e4)
 
 
 def _course_forward(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+    return recurrence.simple_rnn(x, W, U, b, return_sequences=True)
 
 
 def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
@@ -36,7 +36,7 @@ def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
     x: (T, D) one sequence; W: (D, H); U: (H, H); b: (H,); readout: (H,) output weights.
     forward: the forward pass to run, ``forward(x, W, U, b)`` on a batch (N, T, D) returning
     every hidden state (N, T, H): lesson 04's own once it passes its check; the course's
-    ``recurrent.simple_rnn`` if None.
+    ``recurrence.simple_rnn`` if None.
     Returns ``states`` (T, H), ``outputs`` (T,) = states @ readout, and ``memory`` (T,):
     the size of dh_t/dx_0, how much the hidden state at step t still depends on the first
     input (the Jacobian's Frobenius norm).
@@ -93,7 +93,7 @@ class RecurrenceExplorer(Explorer):
         if radius not in radii:
             raise ValueError(f"radius must be one of {radii}, got {radius!r}")
         self.x = x
-        self.runs = {value: unroll(x, W, recurrent.with_spectral_radius(U, value), b, readout,
+        self.runs = {value: unroll(x, W, recurrence.with_spectral_radius(U, value), b, readout,
                                    forward)
                      for value in radii}
         steps = len(x)

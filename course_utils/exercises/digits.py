@@ -54,7 +54,7 @@ def _judge_conv_parameters(conv_parameters: Any) -> str:
 
 
 conv_parameters = Exercise(
-    id="cnn.conv_parameters",
+    id="digits.conv_parameters",
     lesson="03",
     title="Count the parameters of a Conv2D layer",
     judge=_judge_conv_parameters,
@@ -111,7 +111,7 @@ def _judge_dense_parameters(answer: Any) -> str:
 
 
 dense_parameters = Exercise(
-    id="cnn.dense_parameters",
+    id="digits.dense_parameters",
     lesson="03",
     title="Count the parameters of the article's Dense(128) layer",
     judge=_judge_dense_parameters,
@@ -133,8 +133,8 @@ dense_parameters = Exercise(
 # The quick protocol of lesson 03, run once per seed for both models (same seeds, same data
 # order). Accuracy on 2,000 digits moves by about a point from one run to the next, too much to
 # rank two close models; the ratio of validation losses moves by about 0.05 and separates them.
-# Spread of every listed model: benchmarks/spread.json ("cnn.better_model"), 5 seeds x 2 thread
-# settings, `python course.py spread cnn.better_model`.
+# Spread of every listed model: benchmarks/spread.json ("digits.better_model"), 5 seeds x 2 thread
+# settings, `python course.py spread digits.better_model`.
 QUICK_RUN = {"train_digits": 2000, "validation_digits": 2000, "epochs": 3, "batch_size": 64,
              "learning_rate": 1e-3, "seeds": (0, 1, 2), "max_parameters": 1_500_000,
              # better: mean loss ratio <= 0.95; measured, mean of 3 runs: solution 0.82 +- 0.03
@@ -306,7 +306,7 @@ def _judge_better_model(build_model: Any) -> str:
 
 
 better_model = Exercise(
-    id="cnn.better_model",
+    id="digits.better_model",
     lesson="03",
     title="Change the article's CNN so that it scores better",
     judge=_judge_better_model,
@@ -460,7 +460,7 @@ def _judge_accuracy(accuracy: Any) -> str:
 
 
 accuracy_bug = Exercise(
-    id="cnn.accuracy_bug",
+    id="digits.accuracy_bug",
     lesson="03",
     title="Find the bug: an accuracy that runs, and is wrong",
     judge=_judge_accuracy,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils.explore import latent
+from course_utils.explore import gan as explore_gan
 from course_utils.models import gan
 from tests.conftest import assert_within_latency_budget
 
@@ -19,9 +19,9 @@ def generator():
 def test_slerp_ends_at_its_endpoints_and_keeps_the_length():
     rng = np.random.default_rng(0)
     start, end = rng.normal(size=(2, 100))
-    np.testing.assert_allclose(latent.slerp(start, end, 0.0), start, atol=1e-12)
-    np.testing.assert_allclose(latent.slerp(start, end, 1.0), end, atol=1e-12)
-    middle = latent.slerp(start, end, 0.5)
+    np.testing.assert_allclose(explore_gan.slerp(start, end, 0.0), start, atol=1e-12)
+    np.testing.assert_allclose(explore_gan.slerp(start, end, 1.0), end, atol=1e-12)
+    middle = explore_gan.slerp(start, end, 0.5)
     straight = (start + end) / 2
     norms = np.linalg.norm([start, end], axis=1)
     assert norms.min() - 1e-9 <= np.linalg.norm(middle) <= norms.max() + 1e-9
@@ -30,27 +30,27 @@ def test_slerp_ends_at_its_endpoints_and_keeps_the_length():
 
 def test_slerp_of_parallel_vectors_falls_back_to_a_line():
     start = np.ones(4)
-    np.testing.assert_allclose(latent.slerp(start, 2 * start, 0.5), 1.5 * start)
+    np.testing.assert_allclose(explore_gan.slerp(start, 2 * start, 0.5), 1.5 * start)
 
 
 def test_directions_are_orthonormal():
-    directions = latent.latent_directions(100, 3, seed=1)
+    directions = explore_gan.latent_directions(100, 3, seed=1)
     assert directions.shape == (3, 100)
     np.testing.assert_allclose(directions @ directions.T, np.eye(3), atol=1e-10)
 
 
 def test_latent_point_moves_along_directions():
-    directions = latent.latent_directions(10, 2)
+    directions = explore_gan.latent_directions(10, 2)
     start, end = np.random.default_rng(0).normal(size=(2, 10))
-    moved = latent.latent_point(start, end, 0.0, directions, np.array([2.0, 0.0]))
+    moved = explore_gan.latent_point(start, end, 0.0, directions, np.array([2.0, 0.0]))
     np.testing.assert_allclose(moved - start, 2.0 * directions[0], atol=1e-12)
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: latent.slerp(np.zeros(3), np.zeros(4), 0.5), "same length"),
-    (lambda: latent.slerp(np.ones(3), np.ones(3), 1.5), "mix must be a number in [0, 1]"),
-    (lambda: latent.latent_directions(5, 6), "count must be an int between"),
-    (lambda: latent.latent_point(np.ones(3), np.ones(3), 0.5, np.eye(3), np.ones(2)),
+    (lambda: explore_gan.slerp(np.zeros(3), np.zeros(4), 0.5), "same length"),
+    (lambda: explore_gan.slerp(np.ones(3), np.ones(3), 1.5), "mix must be a number in [0, 1]"),
+    (lambda: explore_gan.latent_directions(5, 6), "count must be an int between"),
+    (lambda: explore_gan.latent_point(np.ones(3), np.ones(3), 0.5, np.eye(3), np.ones(2)),
      "amounts (K,)"),
 ])
 def test_bad_arguments_are_refused(call, words):
@@ -60,7 +60,7 @@ def test_bad_arguments_are_refused(call, words):
 
 
 def test_sliders_change_the_middle_image(generator):
-    explorer = latent.LatentExplorer(generator, seed=3)
+    explorer = explore_gan.LatentExplorer(generator, seed=3)
     before = explorer._images[1].get_array().copy()
     png = explorer.view.image.value
     explorer.controls["mix"].value = 1.0
@@ -73,7 +73,7 @@ def test_sliders_change_the_middle_image(generator):
 
 
 def test_the_pair_slider_draws_new_endpoints(generator):
-    explorer = latent.LatentExplorer(generator)
+    explorer = explore_gan.LatentExplorer(generator)
     first = explorer._images[0].get_array().copy()
     explorer.controls["pair"].value = 1
     assert not np.allclose(explorer._images[0].get_array(), first)
@@ -85,12 +85,12 @@ def test_the_judge_verdict_is_shown(generator):
         probabilities[:, 4] = 0.82
         return probabilities
 
-    explorer = latent.LatentExplorer(generator, classifier=judge)
+    explorer = explore_gan.LatentExplorer(generator, classifier=judge)
     assert explorer._axes[1].get_title() == "now: a 4 (82%)"
 
 
 def test_a_slider_move_draws_one_image(generator):
-    explorer = latent.LatentExplorer(generator)
+    explorer = explore_gan.LatentExplorer(generator)
     batches = []
     draw = explorer.draw
     explorer.draw = lambda noise: batches.append(len(noise)) or draw(noise)
@@ -102,5 +102,5 @@ def test_a_slider_move_draws_one_image(generator):
 
 
 def test_latency_is_measured(generator):
-    explorer = latent.LatentExplorer(generator)
+    explorer = explore_gan.LatentExplorer(generator)
     assert assert_within_latency_budget(explorer)["changes"] > 0

@@ -53,7 +53,7 @@ def _judge_labels(labels):
 
 
 loss_labels = Exercise(
-    id="gan_digits.loss_labels",
+    id="gan.loss_labels",
     lesson="08",
     title="Predict the label of each loss term",
     judge=_judge_labels,
@@ -160,7 +160,7 @@ BUGGY_CLASSES_COVERED = ("def classes_covered(histogram):\n"
 """What lesson 08 ships: right while every class appears, nan for a collapsed generator."""
 
 classes_covered = Exercise(
-    id="gan_digits.classes_covered",
+    id="gan.classes_covered",
     lesson="08",
     title="Find the bug: a collapse detector that fails on collapse",
     judge=_judge_covered,
@@ -336,7 +336,7 @@ def _judge_loop(train_gan):
 
 
 training_loop = Exercise(
-    id="gan_digits.training_loop",
+    id="gan.training_loop",
     lesson="08",
     title="Write the alternating training loop",
     judge=_judge_loop,
@@ -473,7 +473,7 @@ def _judge_transpose(conv_transpose):
 
 
 conv_transpose = Exercise(
-    id="gan_digits.conv_transpose",
+    id="gan.conv_transpose",
     lesson="08",
     title="Write a transposed convolution with loops",
     judge=_judge_transpose,

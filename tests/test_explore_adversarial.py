@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from course_utils import adversarial
-from course_utils.explore import gan2d, measure_latency
+from course_utils.explore import adversarial as explore_adversarial
+from course_utils.explore import measure_latency
 
 
 def _view(**options):
     real = adversarial.ring_of_gaussians(400, seed=0)
-    return gan2d.GanExplorer(real, centers=adversarial.ring_centers(), std=0.05,
+    return explore_adversarial.GanExplorer(real, centers=adversarial.ring_centers(), std=0.05,
                              hidden_units=16, batch_size=32, **options)
 
 
@@ -141,10 +142,10 @@ def test_sweep_covers_every_control_and_latency_is_measured(view):
 
 def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
-        gan2d.GanExplorer(np.zeros((10, 3)))
+        explore_adversarial.GanExplorer(np.zeros((10, 3)))
     with pytest.raises(ValueError, match="both"):
-        gan2d.GanExplorer(np.zeros((10, 2)), centers=adversarial.ring_centers())
+        explore_adversarial.GanExplorer(np.zeros((10, 2)), centers=adversarial.ring_centers())
     with pytest.raises(ValueError, match="generator_loss"):
-        gan2d.GanExplorer(np.zeros((10, 2)), generator_loss="wasserstein")
+        explore_adversarial.GanExplorer(np.zeros((10, 2)), generator_loss="wasserstein")
     with pytest.raises(ValueError, match="steps"):
         _view().train(steps=0)

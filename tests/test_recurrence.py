@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils import recurrent
+from course_utils import recurrence
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -17,7 +17,7 @@ def _random_layer(units: int, features: int, seed: int, radius: float | None = N
     layer = keras.layers.SimpleRNN(units, return_sequences=True)
     layer.build((None, None, features))
     W = rng.normal(0, 0.5, (features, units))
-    U = recurrent.recurrent_matrix(units, radius, seed=seed) if radius else \
+    U = recurrence.recurrent_matrix(units, radius, seed=seed) if radius else \
         rng.normal(0, 0.5, (units, units))
     b = rng.normal(0, 0.3, units)
     layer.set_weights([W.astype("float32"), U.astype("float32"), b.astype("float32")])
@@ -31,10 +31,10 @@ def test_simple_rnn_equals_keras(batch, steps, features, units, seed):
     layer, (W, U, b) = _random_layer(units, features, seed)
     x = np.random.default_rng(seed + 1).normal(size=(batch, steps, features)).astype("float32")
     expected = np.asarray(layer(x))
-    states = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
+    states = recurrence.simple_rnn(x, W, U, b, return_sequences=True)
     assert states.shape == (batch, steps, units)
     np.testing.assert_allclose(states, expected, atol=1e-5)
-    last = recurrent.simple_rnn(x, W, U, b)
+    last = recurrence.simple_rnn(x, W, U, b)
     assert last.shape == (batch, units)
     np.testing.assert_allclose(last, expected[:, -1], atol=1e-5)
 
@@ -45,20 +45,20 @@ def test_initial_state_matches_keras():
     x = rng.normal(size=(2, 4, 2)).astype("float32")
     h0 = rng.uniform(-1, 1, (2, 3)).astype("float32")
     expected = np.asarray(layer(x, initial_state=[h0]))
-    np.testing.assert_allclose(recurrent.simple_rnn(x, W, U, b, h0=h0, return_sequences=True),
+    np.testing.assert_allclose(recurrence.simple_rnn(x, W, U, b, h0=h0, return_sequences=True),
                                expected, atol=1e-5)
 
 
 def test_step_is_one_column_of_the_sequence():
     _, (W, U, b) = _random_layer(units=4, features=3, seed=1)
     x = np.random.default_rng(2).normal(size=(2, 5, 3))
-    states = recurrent.simple_rnn(x, W, U, b, return_sequences=True)
-    np.testing.assert_allclose(recurrent.rnn_step(x[:, 3], states[:, 2], W, U, b), states[:, 3])
+    states = recurrence.simple_rnn(x, W, U, b, return_sequences=True)
+    np.testing.assert_allclose(recurrence.rnn_step(x[:, 3], states[:, 2], W, U, b), states[:, 3])
 
 
 def _tape_gradients(x, W, U, b, h0, upstream, truncate=None):
     """The gradients of sum(h_T * upstream) by TensorFlow's GradientTape, in float64, in the
-    order of recurrent.bptt's fields; with ``truncate`` = k, the state entering the last k
+    order of recurrence.bptt's fields; with ``truncate`` = k, the state entering the last k
     steps is held constant (tf.stop_gradient), as a framework training on windows does."""
     variables = [tf.Variable(np.asarray(value, dtype="float64")) for value in (x, W, U, b, h0)]
     with tf.GradientTape() as tape:
@@ -80,7 +80,7 @@ def test_bptt_equals_gradient_tape(radius):
     h0 = rng.uniform(-0.5, 0.5, (3, 5))
     upstream = rng.normal(size=(3, 5))
     expected = _tape_gradients(x, W, U, b, h0, upstream)
-    got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream)
+    got = recurrence.bptt(x, W, U, b, h0=h0, upstream=upstream)
     for name, mine, theirs in zip(got._fields, got, expected, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-10, err_msg=name)
 
@@ -91,7 +91,7 @@ def test_bptt_input_gradient_equals_keras_layer_gradient():
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(layer(x)[:, -1])
     expected = tape.gradient(loss, x).numpy()
-    np.testing.assert_allclose(recurrent.bptt(x.numpy(), W, U, b).x, expected, atol=1e-5)
+    np.testing.assert_allclose(recurrence.bptt(x.numpy(), W, U, b).x, expected, atol=1e-5)
 
 
 def test_gradient_norms_vanish_and_explode_with_the_radius():
@@ -99,20 +99,20 @@ def test_gradient_norms_vanish_and_explode_with_the_radius():
     x = rng.normal(size=(16, 30, 1))
     W = rng.normal(0, 0.3, (1, 16))
     b = np.zeros(16)
-    small = recurrent.input_gradient_norms(x, W, recurrent.recurrent_matrix(16, 0.5), b)
-    large = recurrent.input_gradient_norms(x, W, recurrent.recurrent_matrix(16, 2.0), b)
+    small = recurrence.input_gradient_norms(x, W, recurrence.recurrent_matrix(16, 0.5), b)
+    large = recurrence.input_gradient_norms(x, W, recurrence.recurrent_matrix(16, 2.0), b)
     assert small.shape == large.shape == (30,)
     assert small[0] < 1e-6 * small[-1]  # the first step barely reaches the end
     assert large[0] > 10 * large[-1]
 
 
 def test_spectral_radius_helpers():
-    U = recurrent.recurrent_matrix(6, 1.3, seed=2)
-    assert recurrent.spectral_radius(U) == pytest.approx(1.3)
+    U = recurrence.recurrent_matrix(6, 1.3, seed=2)
+    assert recurrence.spectral_radius(U) == pytest.approx(1.3)
     np.testing.assert_allclose(U.T @ U, 1.3**2 * np.eye(6), atol=1e-12)
     V = np.random.default_rng(1).normal(size=(5, 5))
-    assert recurrent.spectral_radius(recurrent.with_spectral_radius(V, 0.7)) == pytest.approx(0.7)
-    assert recurrent.spectral_radius(np.diag([0.2, -0.9])) == pytest.approx(0.9)
+    assert recurrence.spectral_radius(recurrence.with_spectral_radius(V, 0.7)) == pytest.approx(0.7)
+    assert recurrence.spectral_radius(np.diag([0.2, -0.9])) == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize("x, W, U, b, match", [
@@ -126,25 +126,25 @@ def test_spectral_radius_helpers():
 ])
 def test_bad_input_is_explained(x, W, U, b, match):
     with pytest.raises(ValueError, match=match):
-        recurrent.simple_rnn(x, W, U, b)
+        recurrence.simple_rnn(x, W, U, b)
     with pytest.raises(ValueError, match=match):
-        recurrent.bptt(x, W, U, b)
+        recurrence.bptt(x, W, U, b)
 
 
 def test_bad_states_and_radii_are_explained():
     W, U, b = np.zeros((3, 2)), np.eye(2), np.zeros(2)
     with pytest.raises(ValueError, match=r"h0 must have shape \(N, H\) = \(1, 2\)"):
-        recurrent.simple_rnn(np.zeros((1, 4, 3)), W, U, b, h0=np.zeros((2, 2)))
+        recurrence.simple_rnn(np.zeros((1, 4, 3)), W, U, b, h0=np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"h_prev must have shape"):
-        recurrent.rnn_step(np.zeros((1, 3)), np.zeros((1, 3)), W, U, b)
+        recurrence.rnn_step(np.zeros((1, 3)), np.zeros((1, 3)), W, U, b)
     with pytest.raises(ValueError, match="upstream"):
-        recurrent.bptt(np.zeros((1, 4, 3)), W, U, b, upstream=np.ones((1, 3)))
+        recurrence.bptt(np.zeros((1, 4, 3)), W, U, b, upstream=np.ones((1, 3)))
     with pytest.raises(ValueError, match="radius 0"):
-        recurrent.with_spectral_radius(np.zeros((2, 2)), 1.0)
+        recurrence.with_spectral_radius(np.zeros((2, 2)), 1.0)
     with pytest.raises(ValueError, match="radius must be"):
-        recurrent.recurrent_matrix(3, -1.0)
+        recurrence.recurrent_matrix(3, -1.0)
     with pytest.raises(ValueError, match="units must be"):
-        recurrent.recurrent_matrix(0, 1.0)
+        recurrence.recurrent_matrix(0, 1.0)
 
 
 @pytest.mark.parametrize("truncate", [1, 4, 9])
@@ -157,7 +157,7 @@ def test_truncated_bptt_equals_gradient_tape_with_a_stopped_state(truncate):
     h0 = rng.uniform(-0.5, 0.5, (3, 5))
     upstream = rng.normal(size=(3, 5))
     expected = _tape_gradients(x, W, U, b, h0, upstream, truncate=truncate)
-    got = recurrent.bptt(x, W, U, b, h0=h0, upstream=upstream, truncate=truncate)
+    got = recurrence.bptt(x, W, U, b, h0=h0, upstream=upstream, truncate=truncate)
     for name, mine, theirs in zip(got._fields, got, expected, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-10, err_msg=name)
     assert not got.x[:, :-truncate].any(), "older inputs get exactly zero"
@@ -167,9 +167,9 @@ def test_truncated_bptt_equals_gradient_tape_with_a_stopped_state(truncate):
 def test_truncation_longer_than_the_sequence_changes_nothing():
     _, (W, U, b) = _random_layer(units=4, features=3, seed=13, radius=2.0)
     x = np.random.default_rng(14).normal(size=(2, 6, 3))
-    full = recurrent.bptt(x, W, U, b)
+    full = recurrence.bptt(x, W, U, b)
     for truncate in (6, 50):
-        for name, mine, theirs in zip(full._fields, recurrent.bptt(x, W, U, b, truncate=truncate),
+        for name, mine, theirs in zip(full._fields, recurrence.bptt(x, W, U, b, truncate=truncate),
                                       full, strict=True):
             np.testing.assert_array_equal(mine, theirs, err_msg=name)
 
@@ -178,14 +178,14 @@ def test_truncation_bounds_the_exploding_gradient():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 60, 1))
     W = rng.normal(0, 0.3, (1, 16))
-    U = recurrent.recurrent_matrix(16, 2.0)
-    full = np.linalg.norm(recurrent.bptt(x, W, U, np.zeros(16)).U)
-    truncated = np.linalg.norm(recurrent.bptt(x, W, U, np.zeros(16), truncate=10).U)
+    U = recurrence.recurrent_matrix(16, 2.0)
+    full = np.linalg.norm(recurrence.bptt(x, W, U, np.zeros(16)).U)
+    truncated = np.linalg.norm(recurrence.bptt(x, W, U, np.zeros(16), truncate=10).U)
     assert truncated < full / 100
 
 
 @pytest.mark.parametrize("truncate", [0, -2, 2.5, "10"])
 def test_bad_truncation_is_explained(truncate):
     with pytest.raises(ValueError, match="truncate must be"):
-        recurrent.bptt(np.zeros((1, 4, 3)), np.zeros((3, 2)), np.eye(2), np.zeros(2),
+        recurrence.bptt(np.zeros((1, 4, 3)), np.zeros((3, 2)), np.eye(2), np.zeros(2),
                        truncate=truncate)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course_utils import sequences
-from course_utils.explore import generation
+from course_utils.explore import gated
 from tests.conftest import assert_within_latency_budget
 
 TRAINING = ["ab", "aab", "ba", "bab"]
@@ -33,7 +33,7 @@ def vocabulary():
 
 
 def test_sweep_measures_each_temperature(vocabulary):
-    result = generation.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING,
+    result = gated.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING,
                                           [0.1, 1.0, 3.0], count=300, seed=0)
     assert result["novelty"].shape == result["plausibility"].shape == (3,)
     assert [len(group) for group in result["names"]] == [300, 300, 300]
@@ -44,14 +44,14 @@ def test_sweep_measures_each_temperature(vocabulary):
 
 def test_sweep_refuses_a_bad_grid(vocabulary):
     with pytest.raises(ValueError, match="increase"):
-        generation.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING, [1.0, 0.5])
+        gated.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING, [1.0, 0.5])
     with pytest.raises(ValueError, match="at least two"):
-        generation.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING, [1.0])
+        gated.temperature_sweep(_BigramModel(vocabulary), vocabulary, TRAINING, [1.0])
 
 
 def test_explorer_updates_from_precomputed_names(vocabulary):
     model = _BigramModel(vocabulary)
-    explorer = generation.TemperatureExplorer(model, vocabulary, TRAINING,
+    explorer = gated.TemperatureExplorer(model, vocabulary, TRAINING,
                                               temperatures=[0.5, 1.0, 2.0], count=30)
     calls = model.calls
     first_png = explorer.view.image.value
@@ -64,7 +64,7 @@ def test_explorer_updates_from_precomputed_names(vocabulary):
 
 
 def test_latency_is_measured(vocabulary):
-    explorer = generation.TemperatureExplorer(_BigramModel(vocabulary), vocabulary, TRAINING,
+    explorer = gated.TemperatureExplorer(_BigramModel(vocabulary), vocabulary, TRAINING,
                                               count=20)
     assert explorer.name == "temperature"
     assert assert_within_latency_budget(explorer)["changes"] > 0
