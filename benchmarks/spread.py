@@ -93,7 +93,7 @@ def _better_model_answers() -> dict[str, tuple[Any, bool]]:
     """Every listed answer to digits.better_model that the quick run judges: build, accepted?"""
     from course_utils.exercises import digits as digit_exercises
 
-    exercise = digits.better_model
+    exercise = digit_exercises.better_model
     listed = [("solution", exercise.solution, True)]
     listed += [(f"variant {number}", code, True)
                for number, code in enumerate(exercise.variants, start=1)]

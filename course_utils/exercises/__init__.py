@@ -15,17 +15,6 @@ An exercise's id starts with its module's name (``"digits.better_model"``). Each
 reached as an attribute, ``exercises.pooling.SMALL``, and imported on first use.
 """
 
-import importlib
-import pkgutil
-from types import ModuleType
+from course_utils._lazy import submodule_getter
 
-_MODULES = frozenset(module.name for module in pkgutil.iter_modules(__path__)
-                     if not module.name.startswith("_"))
-
-
-def __getattr__(name: str) -> ModuleType:
-    """``exercises.<key>``: the lesson's exercise module, imported on first use."""
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}; "
-                         f"the exercise modules are {', '.join(sorted(_MODULES))}")
+__getattr__ = submodule_getter(__name__, __path__, "exercise")

@@ -17,25 +17,13 @@ the first time it is used: only the lesson's own widgets are loaded.
 ``explore.report_latency(explorer)`` also publishes the figures for the benchmark.
 """
 
-import importlib
-import pkgutil
-from types import ModuleType
-
 from course_utils import results
+from course_utils._lazy import submodule_getter
 from course_utils.explore._base import Explorer, FigureView, measure_latency
 
 __all__ = ["Explorer", "FigureView", "measure_latency", "report_latency"]
 
-_MODULES = frozenset(module.name for module in pkgutil.iter_modules(__path__)
-                     if not module.name.startswith("_"))
-
-
-def __getattr__(name: str) -> ModuleType:
-    """``explore.<key>``: the lesson's explorer module, imported on first use."""
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}; "
-                         f"the explorer modules are {', '.join(sorted(_MODULES))}")
+__getattr__ = submodule_getter(__name__, __path__, "explorer")
 
 
 def report_latency(explorer: Explorer, repeats: int = 3) -> str:
