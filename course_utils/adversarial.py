@@ -44,13 +44,7 @@ def ring_centers(modes: int = 8, radius: float = 2.0) -> np.ndarray:
 def ring_of_gaussians(num_points: int, modes: int = 8, radius: float = 2.0,
                       std: float = 0.05, seed: int = 0) -> np.ndarray:
     """Points from ``modes`` equally likely Gaussians on a circle: shape (num_points, 2)."""
-    num_points = positive_int(num_points, "num_points")
-    std = non_negative_number(std, "std", zero_allowed=False)
-    centers = ring_centers(modes, radius)
-    rng = np.random.default_rng(seed)
-    which = rng.integers(0, len(centers), size=num_points)
-    points = centers[which] + std * rng.standard_normal((num_points, 2))
-    return points.astype(np.float32)
+    return _mixture(ring_centers(modes, radius), num_points, std, seed)
 
 
 def grid_centers(side: int = 5, spacing: float = 1.0) -> np.ndarray:
@@ -65,9 +59,13 @@ def grid_centers(side: int = 5, spacing: float = 1.0) -> np.ndarray:
 def grid_of_gaussians(num_points: int, side: int = 5, spacing: float = 1.0,
                       std: float = 0.05, seed: int = 0) -> np.ndarray:
     """Points from ``side**2`` equally likely Gaussians on a grid: shape (num_points, 2)."""
+    return _mixture(grid_centers(side, spacing), num_points, std, seed)
+
+
+def _mixture(centers: np.ndarray, num_points: int, std: float, seed: int) -> np.ndarray:
+    """Points from equally likely Gaussians of spread ``std`` at ``centers``: (num_points, 2)."""
     num_points = positive_int(num_points, "num_points")
     std = non_negative_number(std, "std", zero_allowed=False)
-    centers = grid_centers(side, spacing)
     rng = np.random.default_rng(seed)
     which = rng.integers(0, len(centers), size=num_points)
     return (centers[which] + std * rng.standard_normal((num_points, 2))).astype(np.float32)
