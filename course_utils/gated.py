@@ -9,6 +9,9 @@ Keras stores every gate's weights side by side in three arrays:
 
 so ``layer.get_weights()`` can be passed straight to ``lstm`` or ``gru`` below, and their
 results equal ``keras.layers.LSTM`` / ``keras.layers.GRU`` up to float rounding.
+
+Each function checks its arguments with one call to a helper at the end of the module,
+so that its body is the computation.
 """
 
 from __future__ import annotations
@@ -31,35 +34,6 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int, layer: str,
-                   input_dim: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
-    kernel = finite_array(kernel, "kernel", 2, f"(input_dim, {gates} * units)")
-    recurrent_kernel = finite_array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {gates} * units)")
-    units = recurrent_kernel.shape[0]
-    if recurrent_kernel.shape != (units, gates * units):
-        raise ValueError(f"recurrent_kernel of a {layer} must have shape (units, {gates} * units), "
-                         f"got {recurrent_kernel.shape}: pass layer.get_weights()[1]")
-    if kernel.shape[1] != gates * units:
-        raise ValueError(f"kernel must have shape (input_dim, {gates * units}) for {units} units, "
-                         f"got {kernel.shape}: the {layer} stacks {gates} gates side by side")
-    if input_dim is not None and kernel.shape[0] != input_dim:
-        raise ValueError(f"x has {input_dim} features per step but the kernel has "
-                         f"{kernel.shape[0]} rows, one per input feature (kernel shape "
-                         f"{kernel.shape}): does x have the features the layer was built for?")
-    return kernel, recurrent_kernel, units
-
-
-def _check_sequence(x: np.ndarray) -> np.ndarray:
-    return finite_array(x, "x", 3, "(N, T, D): a batch of N sequences of T steps with D features")
-
-
-def _check_state(state: np.ndarray, name: str, batch: int, units: int) -> np.ndarray:
-    state = finite_array(state, name, 2, f"(N, units) = ({batch}, {units})")
-    if state.shape != (batch, units):
-        raise ValueError(f"{name} must have shape ({batch}, {units}), got {state.shape}")
-    return state
-
-
 def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
               recurrent_kernel: np.ndarray, bias: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -67,14 +41,8 @@ def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
 
     gates maps "input", "forget", "candidate", "output" to arrays of shape (N, H).
     """
-    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
-    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
-                                                     x_t.shape[1])
-    h = _check_state(h, "h", x_t.shape[0], units)
-    c = _check_state(c, "c", x_t.shape[0], units)
-    bias = finite_array(bias, "bias", 1, f"({4 * units},)")
-    if bias.shape != (4 * units,):
-        raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
+    x_t, h, c, kernel, recurrent_kernel, bias = _lstm_step_inputs(
+        x_t, h, c, kernel, recurrent_kernel, bias)
     z = x_t @ kernel + h @ recurrent_kernel + bias
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
     gates = {"input": sigmoid(z_i), "forget": sigmoid(z_f), "candidate": np.tanh(z_c),
@@ -91,27 +59,14 @@ def lstm(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: 
     x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
     return_sequences.
     """
-    x = _check_sequence(x)
-    _, _, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM", x.shape[2])
+    x, units = _lstm_inputs(x, kernel, recurrent_kernel)
     h = np.zeros((x.shape[0], units))
     c = np.zeros((x.shape[0], units))
     states = []
     for t in range(x.shape[1]):
         h, c, _ = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
         states.append(h)
-    if not states:
-        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
     return np.stack(states, axis=1) if return_sequences else h
-
-
-def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarray:
-    expected = (2, 3 * units) if reset_after else (3 * units,)
-    bias = np.asarray(bias, dtype=np.float64)
-    if bias.shape != expected:
-        other = "reset_after=False" if reset_after else "reset_after=True"
-        raise ValueError(f"bias must have shape {expected} with reset_after={reset_after}, got "
-                         f"{bias.shape}: was the layer built with {other}?")
-    return finite_array(bias, "bias", len(expected), str(expected))
 
 
 def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
@@ -123,11 +78,9 @@ def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kerne
     h_new = z * h + (1 - z) * candidate: the update gate z says how much of the old
     state to keep.
     """
-    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
-    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
-                                                     x_t.shape[1])
-    h = _check_state(h, "h", x_t.shape[0], units)
-    bias = _check_gru_bias(bias, units, reset_after)
+    x_t, h, kernel, recurrent_kernel, bias = _gru_step_inputs(
+        x_t, h, kernel, recurrent_kernel, bias, reset_after)
+    units = h.shape[1]
     input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros(3 * units))
     x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=1)
     u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
@@ -149,16 +102,12 @@ def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: n
     x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
     return_sequences.
     """
-    x = _check_sequence(x)
-    _, _, units = _check_weights(kernel, recurrent_kernel, 3, "GRU", x.shape[2])
-    _check_gru_bias(bias, units, reset_after)
+    x, units = _gru_inputs(x, kernel, recurrent_kernel, bias, reset_after)
     h = np.zeros((x.shape[0], units))
     states = []
     for t in range(x.shape[1]):
         h, _ = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, reset_after)
         states.append(h)
-    if not states:
-        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
     return np.stack(states, axis=1) if return_sequences else h
 
 
@@ -250,3 +199,95 @@ def draw_cells() -> Any:
         axis.title.set_fontsize(10)
     figure.tight_layout()
     return figure
+
+
+# ---------------------------------------------------------------- input checks
+# One helper per function above, in the same order, then the checks they share. Each returns
+# the arguments ready for the computation, or raises the error a learner can act on.
+
+
+def _lstm_step_inputs(x_t: object, h: object, c: object, kernel: object,
+                      recurrent_kernel: object, bias: object) -> tuple[np.ndarray, ...]:
+    """lstm_step's x_t (N, D), h and c (N, H), kernel, recurrent_kernel and bias (4H,)."""
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    c = _check_state(c, "c", x_t.shape[0], units)
+    bias = finite_array(bias, "bias", 1, f"({4 * units},)")
+    if bias.shape != (4 * units,):
+        raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
+    return x_t, h, c, kernel, recurrent_kernel, bias
+
+
+def _lstm_inputs(x: object, kernel: object, recurrent_kernel: object
+                 ) -> tuple[np.ndarray, int]:
+    """lstm's x (N, T, D) with T >= 1, and the number of units; lstm_step checks the rest."""
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM", x.shape[2])
+    _check_steps(x)
+    return x, units
+
+
+def _gru_step_inputs(x_t: object, h: object, kernel: object, recurrent_kernel: object,
+                     bias: object, reset_after: bool) -> tuple[np.ndarray, ...]:
+    """gru_step's x_t (N, D), h (N, H), kernel, recurrent_kernel and bias."""
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    return x_t, h, kernel, recurrent_kernel, _check_gru_bias(bias, units, reset_after)
+
+
+def _gru_inputs(x: object, kernel: object, recurrent_kernel: object, bias: object,
+                reset_after: bool) -> tuple[np.ndarray, int]:
+    """gru's x (N, T, D) with T >= 1, and the number of units; gru_step checks the rest."""
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 3, "GRU", x.shape[2])
+    _check_gru_bias(bias, units, reset_after)
+    _check_steps(x)
+    return x, units
+
+
+def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int, layer: str,
+                   input_dim: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    kernel = finite_array(kernel, "kernel", 2, f"(input_dim, {gates} * units)")
+    recurrent_kernel = finite_array(recurrent_kernel, "recurrent_kernel", 2, f"(units, {gates} * units)")
+    units = recurrent_kernel.shape[0]
+    if recurrent_kernel.shape != (units, gates * units):
+        raise ValueError(f"recurrent_kernel of a {layer} must have shape (units, {gates} * units), "
+                         f"got {recurrent_kernel.shape}: pass layer.get_weights()[1]")
+    if kernel.shape[1] != gates * units:
+        raise ValueError(f"kernel must have shape (input_dim, {gates * units}) for {units} units, "
+                         f"got {kernel.shape}: the {layer} stacks {gates} gates side by side")
+    if input_dim is not None and kernel.shape[0] != input_dim:
+        raise ValueError(f"x has {input_dim} features per step but the kernel has "
+                         f"{kernel.shape[0]} rows, one per input feature (kernel shape "
+                         f"{kernel.shape}): does x have the features the layer was built for?")
+    return kernel, recurrent_kernel, units
+
+
+def _check_sequence(x: np.ndarray) -> np.ndarray:
+    return finite_array(x, "x", 3, "(N, T, D): a batch of N sequences of T steps with D features")
+
+
+def _check_state(state: np.ndarray, name: str, batch: int, units: int) -> np.ndarray:
+    state = finite_array(state, name, 2, f"(N, units) = ({batch}, {units})")
+    if state.shape != (batch, units):
+        raise ValueError(f"{name} must have shape ({batch}, {units}), got {state.shape}")
+    return state
+
+
+def _check_steps(x: np.ndarray) -> None:
+    if x.shape[1] == 0:
+        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
+
+
+def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarray:
+    expected = (2, 3 * units) if reset_after else (3 * units,)
+    bias = np.asarray(bias, dtype=np.float64)
+    if bias.shape != expected:
+        other = "reset_after=False" if reset_after else "reset_after=True"
+        raise ValueError(f"bias must have shape {expected} with reset_after={reset_after}, got "
+                         f"{bias.shape}: was the layer built with {other}?")
+    return finite_array(bias, "bias", len(expected), str(expected))
