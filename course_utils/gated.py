@@ -20,12 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from course_utils import _arrays
+from course_utils import recurrent
 from course_utils._arrays import finite_array
 
-__all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
-           "simple_rnn_parameter_count", "lstm_parameter_count", "gru_parameter_count",
-           "draw_cells"]
+__all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru", "lstm_parameter_count",
+           "gru_parameter_count", "draw_cells"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -111,21 +110,14 @@ def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: n
     return np.stack(states, axis=1) if return_sequences else h
 
 
-def simple_rnn_parameter_count(input_dim: int, units: int) -> int:
-    """Weights of keras.layers.SimpleRNN: W (D, H), U (H, H), b (H,)."""
-    input_dim = _arrays.positive_int(input_dim, "input_dim")
-    units = _arrays.positive_int(units, "units")  # a Python int: np.int8 sizes would overflow
-    return units * (input_dim + units + 1)
-
-
 def lstm_parameter_count(input_dim: int, units: int) -> int:
     """Weights of keras.layers.LSTM: four gates, each a SimpleRNN-sized set of weights."""
-    return 4 * simple_rnn_parameter_count(input_dim, units)
+    return 4 * recurrent.simple_rnn_parameter_count(input_dim, units)
 
 
 def gru_parameter_count(input_dim: int, units: int, reset_after: bool = True) -> int:
     """Weights of keras.layers.GRU: three gates, plus a second bias row if reset_after."""
-    gates = 3 * simple_rnn_parameter_count(input_dim, units)
+    gates = 3 * recurrent.simple_rnn_parameter_count(input_dim, units)
     return gates + (3 * int(units) if reset_after else 0)  # units checked by the line above
 
 

@@ -18,9 +18,9 @@ import numpy as np
 from course_utils import _arrays
 from course_utils._arrays import finite_array
 
-__all__ = ["rnn_step", "simple_rnn", "bptt", "Gradients", "input_gradient_norms",
-           "clip_by_global_norm", "spectral_radius", "with_spectral_radius",
-           "recurrent_matrix"]
+__all__ = ["rnn_step", "simple_rnn", "simple_rnn_parameter_count", "bptt", "Gradients",
+           "input_gradient_norms", "clip_by_global_norm", "spectral_radius",
+           "with_spectral_radius", "recurrent_matrix"]
 
 
 class Gradients(NamedTuple):
@@ -69,6 +69,13 @@ def _forward(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
         h = np.tanh(x[:, t] @ W + h @ U + b)
         states[:, t] = h
     return states
+
+
+def simple_rnn_parameter_count(input_dim: int, units: int) -> int:
+    """Weights of keras.layers.SimpleRNN: W (D, H), U (H, H), b (H,)."""
+    input_dim = _arrays.positive_int(input_dim, "input_dim")
+    units = _arrays.positive_int(units, "units")  # a Python int: np.int8 sizes would overflow
+    return units * (input_dim + units + 1)
 
 
 def bptt(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,

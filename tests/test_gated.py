@@ -86,8 +86,6 @@ def test_parameter_counts_equal_keras(input_dim, units):
     def count(layer):
         return keras.Sequential([keras.Input((5, input_dim)), layer]).count_params()
 
-    assert gated.simple_rnn_parameter_count(input_dim, units) == count(
-        keras.layers.SimpleRNN(units))
     assert gated.lstm_parameter_count(input_dim, units) == count(keras.layers.LSTM(units))
     assert gated.gru_parameter_count(input_dim, units) == count(keras.layers.GRU(units))
     assert gated.gru_parameter_count(input_dim, units, reset_after=False) == count(
