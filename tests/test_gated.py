@@ -132,15 +132,3 @@ def test_non_finite_values_are_refused():
 def test_parameter_count_refuses_bad_sizes(units):
     with pytest.raises(ValueError, match="units must be a positive int"):
         gated.lstm_parameter_count(4, units)
-
-
-def test_draw_cells_shows_both_cells():
-    import matplotlib.pyplot as plt
-
-    figure = gated.draw_cells()
-    titles = " ".join(axis.get_title() for axis in figure.axes)
-    labels = " ".join(text.get_text() for axis in figure.axes for text in axis.texts)
-    plt.close(figure)
-    assert "LSTM" in titles and "GRU" in titles
-    for gate in ("forget", "input", "output", "update", "reset"):
-        assert gate in labels
