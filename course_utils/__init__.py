@@ -12,6 +12,7 @@ Modules, one concept each (import the module, not its objects):
     recurrence   the SimpleRNN recurrence and backprop through time         lesson 04
     forecast     windows, baselines and errors for a time series            lesson 05
     gated        LSTM and GRU in numpy, equal to Keras                      lesson 06
+    diagrams     static figures drawn once: the LSTM and GRU cells          lesson 06
     sequences    the adding problem; names as character sequences           lesson 06
     adversarial  2-D data, GAN losses and mode coverage                     lesson 07
     quality      judging generated digits: confidence, coverage, Frechet    lessons 08, 09

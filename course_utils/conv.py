@@ -10,6 +10,9 @@ Lesson 01 writes the sliding window with loops; these are the same computation,
 vectorised with ``sliding_window_view`` so the explorers stay fast. 'same' padding
 follows TensorFlow exactly: the output has ceil(n / stride) cells and, when the total
 padding is odd, the extra row or column goes at the bottom or right.
+
+Each function checks its arguments with one call to a helper at the end of the module,
+so that its body is the computation.
 """
 
 from __future__ import annotations
@@ -27,22 +30,6 @@ __all__ = ["conv2d", "conv2d_transpose", "pool2d", "global_average_pool", "conv_
 
 _PADDINGS = ("valid", "same")
 _MODES = ("max", "average")
-
-
-def _pair(value: int | Sequence[int], name: str) -> tuple[int, int]:
-    """An int or a pair of ints -> (rows, cols), each a positive int."""
-    pair = (value, value) if np.isscalar(value) else tuple(value)
-    if len(pair) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints like (2, 2), got {value!r}")
-    rows, cols = (_arrays.positive_int(item, name, hint=f"a {name} of 0 would never move the "
-                                       "window") for item in pair)
-    return rows, cols
-
-
-def _check_padding(padding: str) -> str:
-    if padding not in _PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-    return padding
 
 
 def same_padding(n: int, k: int, stride: int = 1) -> tuple[int, int]:
@@ -63,44 +50,10 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: str | int = "vali
     on each side. The formula is floor((n + 2p - k) / stride) + 1; 'same' gives
     ceil(n / stride). Lesson 01.
     """
-    n, k, stride = (_arrays.positive_int(value, name)
-                    for name, value in (("n", n), ("k", k), ("stride", stride)))
+    n, k, stride, padding = _output_size_inputs(n, k, stride, padding)
     if padding == "same":
         return -(-n // stride)
-    if padding == "valid":
-        padding = 0
-    padding = _arrays.non_negative_int(padding, "padding",
-                                       hint="or give the string 'valid' or 'same'")
-    if k > n + 2 * padding:
-        raise ValueError(f"window of {k} cells does not fit in {n} cells with padding {padding}: "
-                         "use a smaller window or more padding")
     return (n + 2 * padding - k) // stride + 1
-
-
-def _check_images(x: np.ndarray, what: str) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 4:
-        hint = (" add the batch and channel axes: x[None, :, :, None]" if x.ndim == 2 else
-                " add a batch axis: x[None]" if x.ndim == 3 else "")
-        raise ValueError(f"{what}: x must have shape (N, H, W, C) (4 axes), got shape "
-                         f"{x.shape} ({x.ndim} axes);{hint or ' reshape it to (N, H, W, C)'}")
-    return x
-
-
-def _windows(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int], padding: str,
-             fill: float, what: str) -> np.ndarray:
-    """Every window of x, stride applied: shape (N, H_out, W_out, C, kh, kw)."""
-    height, width = x.shape[1:3]
-    if padding == "valid":
-        if window[0] > height or window[1] > width:
-            raise ValueError(f"{what}: window {window} is larger than the input {height}x{width} "
-                             "with padding='valid': use padding='same' or a smaller window")
-    else:
-        (top, bottom), (left, right) = (same_padding(height, window[0], stride[0]),
-                                        same_padding(width, window[1], stride[1]))
-        x = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)
-    views = sliding_window_view(x, window, axis=(1, 2))
-    return views[:, ::stride[0], ::stride[1]]
 
 
 def conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
@@ -117,32 +70,26 @@ def conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
     The kernel is not flipped: flip it (kernel[::-1, ::-1]) for the convolution of
     signal processing.
     """
-    x = _check_images(x, "conv2d")
-    kernel = np.asarray(kernel)
-    if kernel.ndim != 4:
-        hint = " add the channel axes: kernel[:, :, None, None]" if kernel.ndim == 2 else ""
-        raise ValueError(f"conv2d: kernel must have shape (kh, kw, C_in, C_out), got shape "
-                         f"{kernel.shape};{hint or ' reshape it to 4 axes'}")
-    if kernel.shape[2] != x.shape[3]:
-        raise ValueError(f"conv2d: kernel expects {kernel.shape[2]} input channels "
-                         f"(kernel shape {kernel.shape}) but x has {x.shape[3]} "
-                         f"(x shape {x.shape}): the kernel's third axis must equal x's last axis")
-    stride = _pair(stride, "stride")
-    padding = _check_padding(padding)
-    windows = _windows(x, kernel.shape[:2], stride, padding, 0.0, "conv2d")
+    x, kernel, bias, stride = _conv2d_inputs(x, kernel, bias, stride, padding)
+    windows = _windows(x, kernel.shape[:2], stride, padding)
     # One matrix product per kernel offset (a, b): the whole image at once, kh * kw
     # products in all, much faster than one product per window.
     out = np.zeros(windows.shape[:3] + (kernel.shape[3],), dtype=np.result_type(x, kernel))
     for a in range(kernel.shape[0]):
         for b in range(kernel.shape[1]):
             out += windows[..., a, b] @ kernel[a, b]
-    if bias is not None:
-        bias = np.asarray(bias)
-        if bias.shape != (kernel.shape[3],):
-            raise ValueError(f"conv2d: bias must have shape ({kernel.shape[3]},), one value per "
-                             f"output channel, got {bias.shape}")
-        out = out + bias
-    return out
+    return out if bias is None else out + bias
+
+
+def _windows(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int],
+             padding: str) -> np.ndarray:
+    """Every window of x, zero-padded for 'same', stride applied: (N, H_out, W_out, C, kh, kw)."""
+    if padding == "same":
+        (top, bottom), (left, right) = (same_padding(x.shape[1], window[0], stride[0]),
+                                        same_padding(x.shape[2], window[1], stride[1]))
+        x = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=0.0)
+    views = sliding_window_view(x, window, axis=(1, 2))
+    return views[:, ::stride[0], ::stride[1]]
 
 
 def conv2d_transpose(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None,
@@ -157,12 +104,7 @@ def conv2d_transpose(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None 
     H * stride rows, max(kh - stride, 0) fewer, the smaller half at the top (as Keras). It is the transpose of
     ``conv2d`` with the same kernel: what conv2d's gradient does with respect to its input.
     """
-    x = _check_images(x, "conv2d_transpose")
-    kernel = np.asarray(kernel)
-    if kernel.ndim != 4 or kernel.shape[3] != x.shape[3]:
-        raise ValueError(f"conv2d_transpose: kernel must have shape (kh, kw, C_out, C_in) with "
-                         f"C_in = {x.shape[3]}, the last axis of x; got shape {kernel.shape}")
-    (sh, sw), padding = _pair(stride, "stride"), _check_padding(padding)
+    x, kernel, bias, (sh, sw) = _conv2d_transpose_inputs(x, kernel, bias, stride, padding)
     kh, kw, c_out, _ = kernel.shape
     n, h, w, _ = x.shape
     # a kernel smaller than the stride leaves gaps of zeros, also after the last stamp
@@ -174,13 +116,7 @@ def conv2d_transpose(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None 
     if padding == "same":
         top, left = max(kh - sh, 0) // 2, max(kw - sw, 0) // 2
         full = full[:, top:top + h * sh, left:left + w * sw]
-    if bias is not None:
-        bias = np.asarray(bias)
-        if bias.shape != (c_out,):
-            raise ValueError(f"conv2d_transpose: bias must have shape ({c_out},), one value per "
-                             f"output channel, got {bias.shape}")
-        full = full + bias
-    return full
+    return full if bias is None else full + bias
 
 
 def pool2d(x: np.ndarray, pool_size: int | Sequence[int] = 2,
@@ -195,12 +131,7 @@ def pool2d(x: np.ndarray, pool_size: int | Sequence[int] = 2,
     cells are ignored, as in Keras: max never picks them, and the average divides by
     the number of real cells in each window, not by the window's size.
     """
-    x = _check_images(x, "pool2d")
-    window = _pair(pool_size, "pool_size")
-    stride = window if stride is None else _pair(stride, "stride")
-    padding = _check_padding(padding)
-    if mode not in _MODES:
-        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+    x, window, stride = _pool2d_inputs(x, pool_size, stride, padding, mode)
     if mode == "max":
         fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
         return _separable(x, window, stride, padding, fill, np.max)
@@ -218,15 +149,9 @@ def _separable(x: np.ndarray, window: tuple[int, int], stride: tuple[int, int], 
     Max and sum over a rectangle can be done one axis at a time, which keeps large
     pools fast enough for the explorer.
     """
-    height, width = x.shape[1:3]
-    if padding == "valid":
-        if window[0] > height or window[1] > width:
-            raise ValueError(f"pool2d: window {window} is larger than the input "
-                             f"{height}x{width} with padding='valid': use padding='same' "
-                             "or a smaller pool_size")
-    else:
-        (top, bottom), (left, right) = (same_padding(height, window[0], stride[0]),
-                                        same_padding(width, window[1], stride[1]))
+    if padding == "same":
+        (top, bottom), (left, right) = (same_padding(x.shape[1], window[0], stride[0]),
+                                        same_padding(x.shape[2], window[1], stride[1]))
         x = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)
     rows = reduce(sliding_window_view(x, window[0], axis=1)[:, ::stride[0]], axis=-1)
     return reduce(sliding_window_view(rows, window[1], axis=2)[:, :, ::stride[1]], axis=-1)
@@ -243,12 +168,7 @@ def receptive_field(layers: Sequence[tuple[int, int]]) -> list[dict[str, int]]:
     by its stride.
     """
     size, jump, found = 1, 1, []
-    for index, layer in enumerate(layers):
-        if len(layer) != 2:
-            raise ValueError(f"layer {index}: give (kernel_size, stride), got {layer!r}")
-        kernel_size, stride = layer
-        kernel_size = _arrays.positive_int(kernel_size, f"layer {index}'s kernel_size")
-        stride = _arrays.positive_int(stride, f"layer {index}'s stride")
+    for kernel_size, stride in _layers(layers):
         size += (kernel_size - 1) * jump
         jump *= stride
         found.append({"size": size, "jump": jump})
@@ -263,3 +183,129 @@ def global_average_pool(x: np.ndarray) -> np.ndarray:
     a feature that moves inside the map (without leaving it) gives the same output.
     """
     return _check_images(x, "global_average_pool").mean(axis=(1, 2))
+
+
+# ---------------------------------------------------------------- input checks
+# One helper per function above, in the same order, then the checks they share. Each returns
+# the arguments ready for the computation, or raises the error a learner can act on.
+
+
+def _output_size_inputs(n: object, k: object, stride: object, padding: object
+                        ) -> tuple[int, int, int, str | int]:
+    """conv_output_size's arguments: three positive ints, and 'same' or padding p as an int."""
+    n, k, stride = (_arrays.positive_int(value, name)
+                    for name, value in (("n", n), ("k", k), ("stride", stride)))
+    if padding == "same":
+        return n, k, stride, padding
+    if padding == "valid":
+        padding = 0
+    padding = _arrays.non_negative_int(padding, "padding",
+                                       hint="or give the string 'valid' or 'same'")
+    if k > n + 2 * padding:
+        raise ValueError(f"window of {k} cells does not fit in {n} cells with padding {padding}: "
+                         "use a smaller window or more padding")
+    return n, k, stride, padding
+
+
+def _conv2d_inputs(x: object, kernel: object, bias: object, stride: object, padding: object
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, tuple[int, int]]:
+    """conv2d's x, kernel, bias (None or (C_out,)) and stride (rows, cols), checked."""
+    x = _check_images(x, "conv2d")
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        hint = " add the channel axes: kernel[:, :, None, None]" if kernel.ndim == 2 else ""
+        raise ValueError(f"conv2d: kernel must have shape (kh, kw, C_in, C_out), got shape "
+                         f"{kernel.shape};{hint or ' reshape it to 4 axes'}")
+    if kernel.shape[2] != x.shape[3]:
+        raise ValueError(f"conv2d: kernel expects {kernel.shape[2]} input channels "
+                         f"(kernel shape {kernel.shape}) but x has {x.shape[3]} "
+                         f"(x shape {x.shape}): the kernel's third axis must equal x's last axis")
+    stride = _pair(stride, "stride")
+    _check_padding(padding)
+    _check_fits(x, kernel.shape[:2], padding, "conv2d", "window")
+    return x, kernel, _check_bias(bias, kernel.shape[3], "conv2d"), stride
+
+
+def _conv2d_transpose_inputs(x: object, kernel: object, bias: object, stride: object,
+                             padding: object
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, tuple[int, int]]:
+    """conv2d_transpose's x, kernel, bias (None or (C_out,)) and stride (rows, cols), checked."""
+    x = _check_images(x, "conv2d_transpose")
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4 or kernel.shape[3] != x.shape[3]:
+        raise ValueError(f"conv2d_transpose: kernel must have shape (kh, kw, C_out, C_in) with "
+                         f"C_in = {x.shape[3]}, the last axis of x; got shape {kernel.shape}")
+    stride = _pair(stride, "stride")
+    _check_padding(padding)
+    return x, kernel, _check_bias(bias, kernel.shape[2], "conv2d_transpose"), stride
+
+
+def _pool2d_inputs(x: object, pool_size: object, stride: object, padding: object, mode: object
+                   ) -> tuple[np.ndarray, tuple[int, int], tuple[int, int]]:
+    """pool2d's x, window (rows, cols) and stride (rows, cols, the window's if None), checked."""
+    x = _check_images(x, "pool2d")
+    window = _pair(pool_size, "pool_size")
+    stride = window if stride is None else _pair(stride, "stride")
+    _check_padding(padding)
+    if mode not in _MODES:
+        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+    _check_fits(x, window, padding, "pool2d", "pool_size")
+    return x, window, stride
+
+
+def _layers(layers: object) -> list[tuple[int, int]]:
+    """receptive_field's layers as a list of (kernel_size, stride), each a positive int."""
+    checked = []
+    for index, layer in enumerate(layers):
+        if len(layer) != 2:
+            raise ValueError(f"layer {index}: give (kernel_size, stride), got {layer!r}")
+        kernel_size, stride = layer
+        checked.append((_arrays.positive_int(kernel_size, f"layer {index}'s kernel_size"),
+                        _arrays.positive_int(stride, f"layer {index}'s stride")))
+    return checked
+
+
+def _check_images(x: object, what: str) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 4:
+        hint = (" add the batch and channel axes: x[None, :, :, None]" if x.ndim == 2 else
+                " add a batch axis: x[None]" if x.ndim == 3 else "")
+        raise ValueError(f"{what}: x must have shape (N, H, W, C) (4 axes), got shape "
+                         f"{x.shape} ({x.ndim} axes);{hint or ' reshape it to (N, H, W, C)'}")
+    return x
+
+
+def _pair(value: int | Sequence[int], name: str) -> tuple[int, int]:
+    """An int or a pair of ints -> (rows, cols), each a positive int."""
+    pair = (value, value) if np.isscalar(value) else tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints like (2, 2), got {value!r}")
+    rows, cols = (_arrays.positive_int(item, name, hint=f"a {name} of 0 would never move the "
+                                       "window") for item in pair)
+    return rows, cols
+
+
+def _check_padding(padding: object) -> str:
+    if padding not in _PADDINGS:
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    return padding
+
+
+def _check_fits(x: np.ndarray, window: tuple[int, int], padding: str, what: str,
+                smaller: str) -> None:
+    """With 'valid' padding the window must fit in the image; ``smaller`` names what to shrink."""
+    height, width = x.shape[1:3]
+    if padding == "valid" and (window[0] > height or window[1] > width):
+        raise ValueError(f"{what}: window {window} is larger than the input {height}x{width} "
+                         f"with padding='valid': use padding='same' or a smaller {smaller}")
+
+
+def _check_bias(bias: object, channels: int, what: str) -> np.ndarray | None:
+    """None, or a bias of shape (channels,): one value per output channel."""
+    if bias is None:
+        return None
+    bias = np.asarray(bias)
+    if bias.shape != (channels,):
+        raise ValueError(f"{what}: bias must have shape ({channels},), one value per "
+                         f"output channel, got {bias.shape}")
+    return bias

@@ -19,7 +19,7 @@ from course_utils import _arrays
 from course_utils._arrays import given
 
 __all__ = ["load_digits", "few_per_class", "load_photo", "load_co2", "load_names", "PHOTOS",
-           "LOADERS", "split_by_time", "shift_images"]
+           "LOADERS", "shift_images"]
 
 PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "brick", "rocket", "clock")
 
@@ -149,22 +149,6 @@ def load_names(min_length: int = 2) -> list[str]:
                 if word.isalpha() and len(word) >= min_length:
                     found.add(word)
     return sorted(found)
-
-
-def split_by_time(series: np.ndarray, test_fraction: float = 0.2
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Split a series into its first part and its last ``test_fraction``, never shuffled.
-
-    series: array of shape (T, ...). Returns ``(train, test)``. Lesson 05.
-    """
-    series = np.asarray(series)
-    test_fraction = _arrays.fraction(test_fraction, "test_fraction", low_open=True,
-                                     high_open=True)
-    cut = int(round(len(series) * (1.0 - test_fraction)))
-    if cut < 1 or cut >= len(series):
-        raise ValueError(f"a series of length {len(series)} is too short to split "
-                         f"with test_fraction={test_fraction}")
-    return series[:cut], series[cut:]
 
 
 def _span(step: int, size: int) -> tuple[slice, slice]:

@@ -3,6 +3,7 @@
 Lesson 05. A series of T values becomes N windows of ``window`` past values, each paired
 with the value (or the next ``horizon`` values) that follows it::
 
+    split_by_time(series, test_fraction=0.2)  train, test: the first 80 %, the last 20 %
     make_windows(series, window=10)           x (N, 10, 1), y (N,)
     persistence(x)                            "next month equals this month"
     seasonal_naive(series, window)            "same month last year"
@@ -24,8 +25,9 @@ import numpy as np
 from course_utils import _arrays
 from course_utils._arrays import callable_model, given, run_first
 
-__all__ = ["make_windows", "persistence", "seasonal_naive", "fit_linear", "predict_linear",
-           "to_changes", "from_changes", "Scaler", "recursive", "by_horizon", "mae"]
+__all__ = ["split_by_time", "make_windows", "persistence", "seasonal_naive", "fit_linear",
+           "predict_linear", "to_changes", "from_changes", "Scaler", "recursive", "by_horizon",
+           "mae"]
 
 
 def _finite_series(series: np.ndarray, name: str = "series") -> np.ndarray:
@@ -58,6 +60,22 @@ def _windows_array(x: np.ndarray, name: str = "x") -> np.ndarray:
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} holds non-finite values (NaN or inf)")
     return x
+
+
+def split_by_time(series: np.ndarray, test_fraction: float = 0.2
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Split a series into its first part and its last ``test_fraction``, never shuffled.
+
+    series: array of shape (T, ...). Returns ``(train, test)``. Lesson 05.
+    """
+    series = np.asarray(series)
+    test_fraction = _arrays.fraction(test_fraction, "test_fraction", low_open=True,
+                                     high_open=True)
+    cut = int(round(len(series) * (1.0 - test_fraction)))
+    if cut < 1 or cut >= len(series):
+        raise ValueError(f"a series of length {len(series)} is too short to split "
+                         f"with test_fraction={test_fraction}")
+    return series[:cut], series[cut:]
 
 
 def make_windows(series: np.ndarray, window: int = 10, horizon: int = 1

@@ -9,26 +9,162 @@ Keras stores every gate's weights side by side in three arrays:
 
 so ``layer.get_weights()`` can be passed straight to ``lstm`` or ``gru`` below, and their
 results equal ``keras.layers.LSTM`` / ``keras.layers.GRU`` up to float rounding.
+
+Each function checks its arguments with one call to a helper at the end of the module,
+so that its body is the computation.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from course_utils import _arrays
+from course_utils import recurrence
 from course_utils._arrays import finite_array
 
-__all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru",
-           "simple_rnn_parameter_count", "lstm_parameter_count", "gru_parameter_count",
-           "draw_cells"]
+__all__ = ["sigmoid", "lstm_step", "lstm", "gru_step", "gru", "lstm_parameter_count",
+           "gru_parameter_count"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-z)), element-wise, without overflow warnings."""
     z = np.asarray(z, dtype=np.float64)
     return np.exp(-np.logaddexp(0.0, -z))
+
+
+def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
+              recurrent_kernel: np.ndarray, bias: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """One LSTM step. x_t: (N, D); h, c: (N, H). Returns (h_new, c_new, gates).
+
+    gates maps "input", "forget", "candidate", "output" to arrays of shape (N, H).
+    """
+    x_t, h, c, kernel, recurrent_kernel, bias = _lstm_step_inputs(
+        x_t, h, c, kernel, recurrent_kernel, bias)
+    z = x_t @ kernel + h @ recurrent_kernel + bias
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
+    gates = {"input": sigmoid(z_i), "forget": sigmoid(z_f), "candidate": np.tanh(z_c),
+             "output": sigmoid(z_o)}
+    c_new = gates["forget"] * c + gates["input"] * gates["candidate"]
+    h_new = gates["output"] * np.tanh(c_new)
+    return h_new, c_new, gates
+
+
+def lstm(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+         return_sequences: bool = False) -> np.ndarray:
+    """An LSTM over a batch of sequences, starting from zero states, like keras.layers.LSTM.
+
+    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
+    return_sequences.
+    """
+    x, units = _lstm_inputs(x, kernel, recurrent_kernel)
+    h = np.zeros((x.shape[0], units))
+    c = np.zeros((x.shape[0], units))
+    states = []
+    for t in range(x.shape[1]):
+        h, c, _ = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+        states.append(h)
+    return np.stack(states, axis=1) if return_sequences else h
+
+
+def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+             bias: np.ndarray, reset_after: bool = True
+             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One GRU step. x_t: (N, D); h: (N, H). Returns (h_new, gates).
+
+    gates maps "update", "reset", "candidate" to arrays of shape (N, H). As in Keras,
+    h_new = z * h + (1 - z) * candidate: the update gate z says how much of the old
+    state to keep.
+    """
+    x_t, h, kernel, recurrent_kernel, bias = _gru_step_inputs(
+        x_t, h, kernel, recurrent_kernel, bias, reset_after)
+    units = h.shape[1]
+    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros(3 * units))
+    x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=1)
+    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
+    b_z, b_r, b_h = np.split(recurrent_bias, 3)
+    update = sigmoid(x_z + h @ u_z + b_z)
+    reset = sigmoid(x_r + h @ u_r + b_r)
+    if reset_after:
+        candidate = np.tanh(x_h + reset * (h @ u_h + b_h))
+    else:
+        candidate = np.tanh(x_h + (reset * h) @ u_h)
+    h_new = update * h + (1.0 - update) * candidate
+    return h_new, {"update": update, "reset": reset, "candidate": candidate}
+
+
+def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+        reset_after: bool = True, return_sequences: bool = False) -> np.ndarray:
+    """A GRU over a batch of sequences, starting from a zero state, like keras.layers.GRU.
+
+    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
+    return_sequences.
+    """
+    x, units = _gru_inputs(x, kernel, recurrent_kernel, bias, reset_after)
+    h = np.zeros((x.shape[0], units))
+    states = []
+    for t in range(x.shape[1]):
+        h, _ = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, reset_after)
+        states.append(h)
+    return np.stack(states, axis=1) if return_sequences else h
+
+
+def lstm_parameter_count(input_dim: int, units: int) -> int:
+    """Weights of keras.layers.LSTM: four gates, each a SimpleRNN-sized set of weights."""
+    return 4 * recurrence.simple_rnn_parameter_count(input_dim, units)
+
+
+def gru_parameter_count(input_dim: int, units: int, reset_after: bool = True) -> int:
+    """Weights of keras.layers.GRU: three gates, plus a second bias row if reset_after."""
+    gates = 3 * recurrence.simple_rnn_parameter_count(input_dim, units)
+    return gates + (3 * int(units) if reset_after else 0)  # units checked by the line above
+
+
+# ---------------------------------------------------------------- input checks
+# One helper per function above, in the same order, then the checks they share. Each returns
+# the arguments ready for the computation, or raises the error a learner can act on.
+
+
+def _lstm_step_inputs(x_t: object, h: object, c: object, kernel: object,
+                      recurrent_kernel: object, bias: object) -> tuple[np.ndarray, ...]:
+    """lstm_step's x_t (N, D), h and c (N, H), kernel, recurrent_kernel and bias (4H,)."""
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    c = _check_state(c, "c", x_t.shape[0], units)
+    bias = finite_array(bias, "bias", 1, f"({4 * units},)")
+    if bias.shape != (4 * units,):
+        raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
+    return x_t, h, c, kernel, recurrent_kernel, bias
+
+
+def _lstm_inputs(x: object, kernel: object, recurrent_kernel: object
+                 ) -> tuple[np.ndarray, int]:
+    """lstm's x (N, T, D) with T >= 1, and the number of units; lstm_step checks the rest."""
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM", x.shape[2])
+    _check_steps(x)
+    return x, units
+
+
+def _gru_step_inputs(x_t: object, h: object, kernel: object, recurrent_kernel: object,
+                     bias: object, reset_after: bool) -> tuple[np.ndarray, ...]:
+    """gru_step's x_t (N, D), h (N, H), kernel, recurrent_kernel and bias."""
+    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
+    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
+                                                     x_t.shape[1])
+    h = _check_state(h, "h", x_t.shape[0], units)
+    return x_t, h, kernel, recurrent_kernel, _check_gru_bias(bias, units, reset_after)
+
+
+def _gru_inputs(x: object, kernel: object, recurrent_kernel: object, bias: object,
+                reset_after: bool) -> tuple[np.ndarray, int]:
+    """gru's x (N, T, D) with T >= 1, and the number of units; gru_step checks the rest."""
+    x = _check_sequence(x)
+    _, _, units = _check_weights(kernel, recurrent_kernel, 3, "GRU", x.shape[2])
+    _check_gru_bias(bias, units, reset_after)
+    _check_steps(x)
+    return x, units
 
 
 def _check_weights(kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int, layer: str,
@@ -60,48 +196,9 @@ def _check_state(state: np.ndarray, name: str, batch: int, units: int) -> np.nda
     return state
 
 
-def lstm_step(x_t: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray,
-              recurrent_kernel: np.ndarray, bias: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """One LSTM step. x_t: (N, D); h, c: (N, H). Returns (h_new, c_new, gates).
-
-    gates maps "input", "forget", "candidate", "output" to arrays of shape (N, H).
-    """
-    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
-    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM",
-                                                     x_t.shape[1])
-    h = _check_state(h, "h", x_t.shape[0], units)
-    c = _check_state(c, "c", x_t.shape[0], units)
-    bias = finite_array(bias, "bias", 1, f"({4 * units},)")
-    if bias.shape != (4 * units,):
-        raise ValueError(f"bias of an LSTM must have shape ({4 * units},), got {bias.shape}")
-    z = x_t @ kernel + h @ recurrent_kernel + bias
-    z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
-    gates = {"input": sigmoid(z_i), "forget": sigmoid(z_f), "candidate": np.tanh(z_c),
-             "output": sigmoid(z_o)}
-    c_new = gates["forget"] * c + gates["input"] * gates["candidate"]
-    h_new = gates["output"] * np.tanh(c_new)
-    return h_new, c_new, gates
-
-
-def lstm(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
-         return_sequences: bool = False) -> np.ndarray:
-    """An LSTM over a batch of sequences, starting from zero states, like keras.layers.LSTM.
-
-    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
-    return_sequences.
-    """
-    x = _check_sequence(x)
-    _, _, units = _check_weights(kernel, recurrent_kernel, 4, "LSTM", x.shape[2])
-    h = np.zeros((x.shape[0], units))
-    c = np.zeros((x.shape[0], units))
-    states = []
-    for t in range(x.shape[1]):
-        h, c, _ = lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
-        states.append(h)
-    if not states:
+def _check_steps(x: np.ndarray) -> None:
+    if x.shape[1] == 0:
         raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
-    return np.stack(states, axis=1) if return_sequences else h
 
 
 def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarray:
@@ -112,141 +209,3 @@ def _check_gru_bias(bias: np.ndarray, units: int, reset_after: bool) -> np.ndarr
         raise ValueError(f"bias must have shape {expected} with reset_after={reset_after}, got "
                          f"{bias.shape}: was the layer built with {other}?")
     return finite_array(bias, "bias", len(expected), str(expected))
-
-
-def gru_step(x_t: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
-             bias: np.ndarray, reset_after: bool = True
-             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """One GRU step. x_t: (N, D); h: (N, H). Returns (h_new, gates).
-
-    gates maps "update", "reset", "candidate" to arrays of shape (N, H). As in Keras,
-    h_new = z * h + (1 - z) * candidate: the update gate z says how much of the old
-    state to keep.
-    """
-    x_t = finite_array(x_t, "x_t", 2, "(N, D)")
-    kernel, recurrent_kernel, units = _check_weights(kernel, recurrent_kernel, 3, "GRU",
-                                                     x_t.shape[1])
-    h = _check_state(h, "h", x_t.shape[0], units)
-    bias = _check_gru_bias(bias, units, reset_after)
-    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros(3 * units))
-    x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=1)
-    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
-    b_z, b_r, b_h = np.split(recurrent_bias, 3)
-    update = sigmoid(x_z + h @ u_z + b_z)
-    reset = sigmoid(x_r + h @ u_r + b_r)
-    if reset_after:
-        candidate = np.tanh(x_h + reset * (h @ u_h + b_h))
-    else:
-        candidate = np.tanh(x_h + (reset * h) @ u_h)
-    h_new = update * h + (1.0 - update) * candidate
-    return h_new, {"update": update, "reset": reset, "candidate": candidate}
-
-
-def gru(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
-        reset_after: bool = True, return_sequences: bool = False) -> np.ndarray:
-    """A GRU over a batch of sequences, starting from a zero state, like keras.layers.GRU.
-
-    x: (N, T, D). Returns the last hidden state (N, H), or every one (N, T, H) if
-    return_sequences.
-    """
-    x = _check_sequence(x)
-    _, _, units = _check_weights(kernel, recurrent_kernel, 3, "GRU", x.shape[2])
-    _check_gru_bias(bias, units, reset_after)
-    h = np.zeros((x.shape[0], units))
-    states = []
-    for t in range(x.shape[1]):
-        h, _ = gru_step(x[:, t], h, kernel, recurrent_kernel, bias, reset_after)
-        states.append(h)
-    if not states:
-        raise ValueError("x has no time steps (T = 0): a sequence needs at least one step")
-    return np.stack(states, axis=1) if return_sequences else h
-
-
-def simple_rnn_parameter_count(input_dim: int, units: int) -> int:
-    """Weights of keras.layers.SimpleRNN: W (D, H), U (H, H), b (H,)."""
-    input_dim = _arrays.positive_int(input_dim, "input_dim")
-    units = _arrays.positive_int(units, "units")  # a Python int: np.int8 sizes would overflow
-    return units * (input_dim + units + 1)
-
-
-def lstm_parameter_count(input_dim: int, units: int) -> int:
-    """Weights of keras.layers.LSTM: four gates, each a SimpleRNN-sized set of weights."""
-    return 4 * simple_rnn_parameter_count(input_dim, units)
-
-
-def gru_parameter_count(input_dim: int, units: int, reset_after: bool = True) -> int:
-    """Weights of keras.layers.GRU: three gates, plus a second bias row if reset_after."""
-    gates = 3 * simple_rnn_parameter_count(input_dim, units)
-    return gates + (3 * int(units) if reset_after else 0)  # units checked by the line above
-
-
-def draw_cells() -> Any:
-    """The LSTM and GRU cells as two diagrams side by side; returns the pyplot Figure."""
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-
-    def box(axis, x, y, text, color):
-        axis.text(x, y, text, ha="center", va="center", fontsize=11,
-                  bbox={"boxstyle": "round,pad=0.35", "facecolor": color, "edgecolor": "black"})
-
-    def arrow(axis, start, end, shrink_start=9):
-        axis.annotate("", xy=end, xytext=start,
-                      arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.4,
-                                  "shrinkA": shrink_start, "shrinkB": 9})
-
-    def line(axis, points):
-        xs, ys = zip(*points)
-        axis.plot(xs, ys, color="black", linewidth=1.4)
-
-    gate, squash, point = "#fde0c5", "#c6dbef", "white"
-    # LSTM: the cell state c runs along the top, touched only by x and +
-    axis = left
-    for start, end in (((0.3, 3), (1.5, 3)), ((1.5, 3), (3.3, 3)), ((3.3, 3), (7.0, 3)),
-                       ((1.5, 1), (1.5, 3)), ((2.7, 1), (3.3, 2.1)), ((3.9, 1), (3.3, 2.1)),
-                       ((3.3, 2.1), (3.3, 3)), ((6.1, 3), (6.1, 2.1)), ((6.1, 2.1), (6.1, 1)),
-                       ((5.1, 1), (6.1, 1)), ((6.1, 1), (7.0, 1))):
-        arrow(axis, start, end)
-    for x in (1.5, 2.7, 3.9, 5.1):
-        arrow(axis, (x, -0.2), (x, 1))
-    line(axis, [(0.3, -0.2), (5.1, -0.2)])
-    for x, text in ((1.5, "σ\nforget f"), (2.7, "σ\ninput i"), (3.9, "tanh\ncandidate"),
-                    (5.1, "σ\noutput o")):
-        box(axis, x, 1, text, gate if text.startswith("σ") else squash)
-    for x, y, text in ((1.5, 3, "×"), (3.3, 3, "+"), (3.3, 2.1, "×"), (6.1, 1, "×")):
-        box(axis, x, y, text, point)
-    box(axis, 6.1, 2.1, "tanh", squash)
-    labels = ((0, 3, "$c_{t-1}$"), (7.35, 3, "$c_t$"), (7.35, 1, "$h_t$"))
-    # GRU: one state h; z keeps part of the old state, 1 - z lets the candidate in
-    axis = right
-    for start, end in (((0.3, 3), (1.2, 3)), ((1.2, 3), (4.0, 3)), ((4.0, 3), (7.0, 3)),
-                       ((4.0, 1), (4.0, 2.1)), ((4.0, 2.1), (4.0, 3))):
-        arrow(axis, start, end)
-    arrow(axis, (1.2, 2.1), (4.0, 2.1), shrink_start=0)
-    arrow(axis, (1.2, 2.1), (1.2, 3), shrink_start=0)
-    arrow(axis, (2.55, 1), (3.95, 1))
-    line(axis, [(1.2, 1.35), (1.2, 2.1)])
-    for x in (1.2, 2.5, 4.0):
-        arrow(axis, (x, -0.2), (x, 1))
-    line(axis, [(0.3, -0.2), (4.0, -0.2)])
-    box(axis, 1.2, 1, "σ\nupdate z", gate)
-    box(axis, 2.5, 1, "σ\nreset r", gate)
-    box(axis, 4.0, 1, "tanh\ncandidate\nfrom r·h, x", squash)
-    box(axis, 1.2, 3, "× z", point)
-    box(axis, 4.0, 2.1, "× (1 - z)", point)
-    box(axis, 4.0, 3, "+", point)
-    for axis, text, more in ((left, "$c_{t-1}$", labels), (right, "$h_{t-1}$",
-                                                          ((7.35, 3, "$h_t$"),))):
-        for x, y, label in more:
-            axis.text(x, y, label, ha="center", va="center", fontsize=12)
-        axis.text(0, 3, text, ha="center", va="center", fontsize=12)
-        axis.text(0.3, -0.55, "$[h_{t-1}, x_t]$", ha="left", va="center", fontsize=12)
-    left.set_title("LSTM: four gates; the cell state c is only scaled (×) and added to (+)")
-    right.set_title("GRU: three gates; z keeps part of the old state, 1 - z takes the candidate")
-    for axis in (left, right):
-        axis.set_xlim(-0.4, 7.6)
-        axis.set_ylim(-0.8, 3.5)
-        axis.set_axis_off()
-        axis.title.set_fontsize(10)
-    figure.tight_layout()
-    return figure

@@ -78,13 +78,6 @@ def test_names_are_lowercase_letters_and_unique():
     assert {"mary", "james"} <= set(names)
 
 
-def test_split_by_time_keeps_order():
-    train, test = data.split_by_time(np.arange(10), test_fraction=0.2)
-    assert train.tolist() == list(range(8)) and test.tolist() == [8, 9]
-    with pytest.raises(ValueError, match="too short"):
-        data.split_by_time(np.arange(2), test_fraction=0.1)
-
-
 def test_missing_package_gives_an_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "mlxtend.data", None)  # makes the import fail
     with pytest.raises(ImportError, match="'mlxtend' package.*requirements.txt"):

@@ -12,6 +12,13 @@ def _series(length=30, seed=0):
     return np.random.default_rng(seed).normal(size=length).cumsum().astype(np.float32)
 
 
+def test_split_by_time_keeps_order():
+    train, test = forecast.split_by_time(np.arange(10), test_fraction=0.2)
+    assert train.tolist() == list(range(8)) and test.tolist() == [8, 9]
+    with pytest.raises(ValueError, match="too short"):
+        forecast.split_by_time(np.arange(2), test_fraction=0.1)
+
+
 def test_windows_pair_each_past_with_its_next_value():
     series = np.arange(8.0)
     x, y = forecast.make_windows(series, window=3)

@@ -86,8 +86,6 @@ def test_parameter_counts_equal_keras(input_dim, units):
     def count(layer):
         return keras.Sequential([keras.Input((5, input_dim)), layer]).count_params()
 
-    assert gated.simple_rnn_parameter_count(input_dim, units) == count(
-        keras.layers.SimpleRNN(units))
     assert gated.lstm_parameter_count(input_dim, units) == count(keras.layers.LSTM(units))
     assert gated.gru_parameter_count(input_dim, units) == count(keras.layers.GRU(units))
     assert gated.gru_parameter_count(input_dim, units, reset_after=False) == count(
@@ -134,15 +132,3 @@ def test_non_finite_values_are_refused():
 def test_parameter_count_refuses_bad_sizes(units):
     with pytest.raises(ValueError, match="units must be a positive int"):
         gated.lstm_parameter_count(4, units)
-
-
-def test_draw_cells_shows_both_cells():
-    import matplotlib.pyplot as plt
-
-    figure = gated.draw_cells()
-    titles = " ".join(axis.get_title() for axis in figure.axes)
-    labels = " ".join(text.get_text() for axis in figure.axes for text in axis.texts)
-    plt.close(figure)
-    assert "LSTM" in titles and "GRU" in titles
-    for gate in ("forget", "input", "output", "update", "reset"):
-        assert gate in labels

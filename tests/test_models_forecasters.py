@@ -57,7 +57,7 @@ def _train_and_score(seed, window=10, epochs=150):
     """The lesson's recipe: changes, training-only scaling, early stopping in time order."""
     _, ppm = data.load_co2("monthly")
     x, y = forecast.make_windows(ppm, window)
-    n_test = len(data.split_by_time(ppm, 0.2)[1])
+    n_test = len(forecast.split_by_time(ppm, 0.2)[1])
     x_train, y_train, x_test, y_test = x[:-n_test], y[:-n_test], x[-n_test:], y[-n_test:]
     changes, target = forecast.to_changes(x_train, y_train)
     validation = len(x_train) // 5

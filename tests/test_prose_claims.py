@@ -111,7 +111,7 @@ def test_05_weekly_series_leaves_a_model_only_a_small_margin():
     for frequency in ("weekly", "monthly"):
         _, series = data.load_co2(frequency)
         x, y = forecast.make_windows(series, window=10)
-        n_test = len(data.split_by_time(series, test_fraction=0.2)[1])
+        n_test = len(forecast.split_by_time(series, test_fraction=0.2)[1])
         weights = forecast.fit_linear(x[:-n_test], y[:-n_test])
         linear = forecast.mae(forecast.predict_linear(weights, x[-n_test:]), y[-n_test:])
         gains[frequency] = 1 - linear / forecast.mae(forecast.persistence(x[-n_test:]),
@@ -121,7 +121,7 @@ def test_05_weekly_series_leaves_a_model_only_a_small_margin():
 
 def test_05_counts_in_the_prose():
     _, series = data.load_co2("monthly")
-    n_test = len(data.split_by_time(series, test_fraction=0.2)[1])
+    n_test = len(forecast.split_by_time(series, test_fraction=0.2)[1])
     n_train = len(series) - 10 - n_test
     says("05", "a fair budget for 411 windows")
     assert n_train == 411

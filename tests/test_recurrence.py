@@ -56,6 +56,18 @@ def test_step_is_one_column_of_the_sequence():
     np.testing.assert_allclose(recurrence.rnn_step(x[:, 3], states[:, 2], W, U, b), states[:, 3])
 
 
+@pytest.mark.parametrize("input_dim, units", [(1, 1), (2, 32), (28, 64)])
+def test_parameter_count_equals_keras(input_dim, units):
+    model = keras.Sequential([keras.Input((5, input_dim)), keras.layers.SimpleRNN(units)])
+    assert recurrence.simple_rnn_parameter_count(input_dim, units) == model.count_params()
+
+
+@pytest.mark.parametrize("units", [0, -3, 2.5, True])
+def test_parameter_count_refuses_bad_sizes(units):
+    with pytest.raises(ValueError, match="units must be a positive int"):
+        recurrence.simple_rnn_parameter_count(4, units)
+
+
 def _tape_gradients(x, W, U, b, h0, upstream, truncate=None):
     """The gradients of sum(h_T * upstream) by TensorFlow's GradientTape, in float64, in the
     order of recurrence.bptt's fields; with ``truncate`` = k, the state entering the last k

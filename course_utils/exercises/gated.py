@@ -462,7 +462,7 @@ lstm_parameters = Exercise(
     ),
     setup="import numpy as np\nfrom course_utils import gated",
     forbidden=("course_utils.gated.lstm_parameter_count",
-               "course_utils.gated.simple_rnn_parameter_count", "keras.layers.LSTM",
+               "course_utils.recurrence.simple_rnn_parameter_count", "keras.layers.LSTM",
                "keras.layers.LSTMCell"),
 )
 
