@@ -350,13 +350,12 @@ def test_mismatched_players_are_refused():
 
 def judged_scores(generator, recorded: dict, latent_dim: int) -> dict:
     """The judge's scores for a shipped generator, on the noise its JSON recorded."""
-    from course_utils.models import digits
+    from course_utils.models import digits, inference
 
     noise = np.random.default_rng(recorded["noise_seed"]).normal(
         size=(recorded["samples"], latent_dim)).astype(np.float32)
-    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
-                              for i in range(0, len(noise), 500)])
-    scores = quality.digit_scores(samples, digits.load_digit_classifier())
+    samples = inference.call_in_batches(generator, noise)
+    scores = quality.digit_scores(digits.load_digit_classifier(), samples)
     scores["judged_as_chosen"] = float(np.mean(scores["predicted"] == gan.chosen_digits(noise)))
     return scores
 

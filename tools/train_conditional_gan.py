@@ -72,9 +72,8 @@ def score(generator: keras.Model, per_class: int = 100) -> dict:
 
     judge = digits.load_digit_classifier()
     images, labels = conditional_gan.generate_digits(generator, per_class=per_class, seed=1)
-    probabilities = digits.digit_probabilities(judge, images)
-    scores = quality.digit_scores(images, judge)
-    return {"judged_as_intended": float((probabilities.argmax(1) == labels).mean()),
+    scores = quality.digit_scores(judge, images)
+    return {"judged_as_intended": float((scores["predicted"] == labels).mean()),
             "conf90": float(scores["conf90"]), "classes_covered": float(scores["classes_covered"])}
 
 

@@ -39,7 +39,7 @@ import tensorflow as tf
 
 from course_utils import data, quality
 from course_utils._arrays import digit_images
-from course_utils.models import gan
+from course_utils.models import gan, inference
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "course_utils" / "checkpoints"
@@ -65,9 +65,8 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     judge = _judge()
     noise = np.random.default_rng(SCORE_SEED).normal(
         size=(SCORE_SAMPLES, settings["latent_dim"])).astype(np.float32)
-    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
-                              for i in range(0, len(noise), 500)])
-    generated = quality.digit_scores(samples, judge)
+    samples = inference.call_in_batches(generator, noise)
+    generated = quality.digit_scores(judge, samples)
     if not real:
         return {"conf90": generated["conf90"], "classes_covered": generated["classes_covered"]}
     (x_train, _), (x_test, _) = data.load_digits()
@@ -75,7 +74,7 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     if settings.get("classes"):
         chosen = {"judged_as_chosen": round(float(np.mean(
             generated["predicted"] == gan.chosen_digits(noise, settings["classes"]))), 4)}
-    real_scores = quality.digit_scores(x_test, judge)
+    real_scores = quality.digit_scores(judge, x_test)
     test_features = digits.digit_features(judge, x_test)
     return {
         "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,

@@ -23,6 +23,7 @@ import tensorflow as tf
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
+from course_utils.models.inference import call_in_batches
 
 __all__ = ["LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
            "load_conditional_generator", "generate_digits", "CHECKPOINT"]
@@ -144,7 +145,5 @@ def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(10), per_class).astype(np.int32)
     noise = rng.standard_normal((len(labels), latent_dim)).astype(np.float32)
-    images = [generator([noise[start:start + batch_size], labels[start:start + batch_size]],
-                        training=False).numpy()
-              for start in range(0, len(labels), batch_size)]
-    return np.concatenate(images)[..., 0], labels.astype(np.int64)
+    images = call_in_batches(generator, [noise, labels], batch_size)
+    return images[..., 0], labels.astype(np.int64)

@@ -21,6 +21,7 @@ import numpy as np
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.models._checkpoint import read_description
+from course_utils.models.inference import call_in_batches
 
 # keras is imported inside the functions that need it, so that importing this module stays
 # light; `import course_utils` has already given TensorFlow its quiet logging defaults.
@@ -154,13 +155,6 @@ def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
     return model
 
 
-def _batched(function: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
-    batch_size = _arrays.positive_int(batch_size, "batch_size")
-    parts = [np.asarray(function(images[start:start + batch_size], training=False))
-             for start in range(0, len(images), batch_size)]
-    return np.concatenate(parts)
-
-
 def _takes_digits(model: Any) -> None:
     """A ValueError if a Keras model declares inputs other than digits: a model of another
     lesson (lesson 05's forecaster, say) would otherwise fail deep inside TensorFlow."""
@@ -178,11 +172,11 @@ def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.nd
     """Class probabilities of a digit classifier, float32 of shape (N, 10).
 
     images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. Calls the model directly in batches
-    (much faster than ``model.predict`` for small inputs).
+    (``inference.call_in_batches``, much faster than ``model.predict`` for small inputs).
     """
     callable_model(model, "model", "a Keras digit classifier", _CLASSIFIER_FROM)
     _takes_digits(model)
-    return _batched(model, _arrays.digit_images(images, hint=_DIGITS_FROM), batch_size)
+    return call_in_batches(model, _arrays.digit_images(images, hint=_DIGITS_FROM), batch_size)
 
 
 def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
@@ -207,4 +201,4 @@ def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray
             batch = layer(batch, training=training)
         return batch
 
-    return _batched(features, images, batch_size)
+    return call_in_batches(features, images, batch_size)
