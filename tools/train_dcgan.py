@@ -118,21 +118,6 @@ def _drop_older_averages(state_dir: Path, step: int) -> None:
             path.unlink()
 
 
-def _check_same_game(info: dict, settings: dict, state_dir: Path) -> None:
-    """Refuse to resume a run that was started with other settings (epochs may grow)."""
-    saved = info.get("settings")
-    if saved is None:
-        return
-    differ = sorted(key for key in set(saved) | set(settings)
-                    if key != "epochs" and saved.get(key) != settings.get(key))
-    if differ:
-        changes = ", ".join(f"{key}: {saved.get(key)!r} -> {settings.get(key)!r}"
-                            for key in differ)
-        raise SystemExit(f"{state_dir} holds a run with other settings ({changes}): run with "
-                         "the same options to resume it, or pass another --state-dir to "
-                         "start a new run")
-
-
 def _progress_scores(generator, average: list[np.ndarray] | None, settings: dict) -> str:
     """The judge's confident share and classes covered now, for the weights and their average."""
     scores = score(generator, settings, real=False)
@@ -159,8 +144,10 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
     x_train = digit_images(x_train, "the training digits")
     y_train = y_train.astype(np.int32) if settings.get("classes") else None
     model = gan.build_dcgan(settings)
-    info = gan.restore_checkpoint(model, str(state_dir))
-    _check_same_game(info, settings, state_dir)
+    try:
+        info = gan.restore_checkpoint(model, str(state_dir), settings)
+    except ValueError as error:  # a run with other settings: say how to go on
+        raise SystemExit(f"{error} (pass another --state-dir)") from None
     start_epoch, seconds = info["step"], info.get("seconds", 0.0)
     history = info.get("history", [])
     if start_epoch:
@@ -235,7 +222,7 @@ UNCONDITIONAL_EPOCHS = 50  # 3,100 rounds of 64 digits: as long as the article's
 
 def recipe(args: argparse.Namespace) -> dict:
     """The settings a run records (and must keep to resume), from the command line."""
-    settings = {"latent_dim": gan.LATENT_DIM, "generator_width": args.generator_width,
+    settings = {"latent_dim": gan.ARTICLE_LATENT_DIM, "generator_width": args.generator_width,
                 "discriminator_width": args.discriminator_width,
                 "discriminator_depth": args.discriminator_depth,
                 "dropout_rate": args.dropout_rate, "augment": args.augment,

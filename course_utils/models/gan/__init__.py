@@ -36,9 +36,9 @@ from course_utils.models.gan.checkpoints import (
                                                  restore_checkpoint,
                                                  save_checkpoint,
 )
-from course_utils.models.gan.game import GAN, build_dcgan, check_noise
+from course_utils.models.gan.game import GAN, build_dcgan, check_label_smoothing, check_noise
 from course_utils.models.gan.networks import (
-                                                 LATENT_DIM,
+                                                 ARTICLE_LATENT_DIM,
                                                  BatchSpread,
                                                  DigitChoice,
                                                  article_discriminator,
@@ -49,9 +49,10 @@ from course_utils.models.gan.networks import (
                                                  noise_for_digits,
 )
 
-__all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
+__all__ = ["ARTICLE_LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
            "dcgan_discriminator", "DigitChoice", "BatchSpread", "chosen_digits",
            "noise_for_digits", "diff_augment", "GAN", "build_dcgan", "check_noise",
+           "check_label_smoothing",
            "save_checkpoint",
            "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
            "DCGAN_INFO", "load_unconditional_dcgan_generator", "UNCONDITIONAL_WEIGHTS",

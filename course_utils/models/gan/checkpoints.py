@@ -10,7 +10,6 @@ import keras
 import numpy as np
 
 from course_utils.models._checkpoint import read_description
-from course_utils.models.gan.game import GAN
 from course_utils.models.gan.networks import dcgan_generator
 
 _CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
@@ -22,22 +21,29 @@ ABLATION = _CHECKPOINTS / "dcgan_ablation.json"
 _TRAINER = "tools.train_dcgan"
 
 
-def _state(gan: GAN) -> dict[str, list]:
-    return {
+# what may change between a run and its resumption: how long it plays
+_LENGTHS = ("epochs", "steps")
+
+
+def _state(gan: keras.Model) -> dict[str, list]:
+    state = {
         "generator": gan.generator.variables,
         "discriminator": gan.discriminator.variables,  # with dropout noise states
         "g_optimizer": gan.g_optimizer.variables,
         "d_optimizer": gan.d_optimizer.variables,
-        "seed": [gan.seed_generator.state],
     }
+    if hasattr(gan, "seed_generator"):  # GAN draws its noise from it; ConditionalGAN does not
+        state["seed"] = [gan.seed_generator.state]
+    return state
 
 
-def save_checkpoint(gan: GAN, directory: str, step: int, **extra) -> str:
+def save_checkpoint(gan: keras.Model, directory: str, step: int, **extra) -> str:
     """Save everything needed to resume (weights, optimizer moments, noise state, step).
 
-    Written to a temporary file then renamed, so a run killed mid-save leaves the previous
-    checkpoint intact. ``extra`` (numbers, e.g. the loss history length) goes in the JSON.
-    Returns the path of the checkpoint file.
+    gan: a compiled ``GAN`` or ``conditional_gan.ConditionalGAN`` (both training scripts
+    resume this way). Written to a temporary file then renamed, so a run killed mid-save
+    leaves the previous checkpoint intact. ``extra`` (JSON values, e.g. the loss history
+    or the run's ``settings``) goes in the JSON. Returns the path of the checkpoint file.
     """
     os.makedirs(directory, exist_ok=True)
     arrays = {f"{group}/{index}": keras.ops.convert_to_numpy(variable)
@@ -54,16 +60,28 @@ def save_checkpoint(gan: GAN, directory: str, step: int, **extra) -> str:
     return path
 
 
-def restore_checkpoint(gan: GAN, directory: str) -> dict:
+def restore_checkpoint(gan: keras.Model, directory: str, settings: dict | None = None) -> dict:
     """Load the checkpoint in ``directory`` into a compiled ``gan``; returns its JSON.
 
-    Returns {"step": 0} when there is no checkpoint yet (a fresh start).
+    Returns {"step": 0} when there is no checkpoint yet (a fresh start). With ``settings``,
+    a checkpoint saved with other ``settings`` (other than its length, "epochs" or "steps")
+    is refused with a ValueError: resuming it would mix two games.
     """
     path, meta = os.path.join(directory, "state.npz"), os.path.join(directory, "state.json")
     if not (os.path.exists(path) and os.path.exists(meta)):
         return {"step": 0}
     with open(meta, encoding="utf-8") as file:
         info = json.load(file)
+    saved = info.get("settings")
+    if settings is not None and saved is not None:
+        differ = sorted(key for key in set(saved) | set(settings)
+                        if key not in _LENGTHS and saved.get(key) != settings.get(key))
+        if differ:
+            changes = ", ".join(f"{key}: {saved.get(key)!r} -> {settings.get(key)!r}"
+                                for key in differ)
+            raise ValueError(f"{directory} holds a run with other settings ({changes}): "
+                             "resume it with the same settings, or start the new run in "
+                             "another directory")
     with np.load(path) as arrays:
         for group, variables in _state(gan).items():
             stored = sum(1 for key in arrays.files if key.startswith(group + "/"))
