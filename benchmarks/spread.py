@@ -191,7 +191,7 @@ def _shipped_dcgan(seed: int) -> dict[str, float]:
     from course_utils.models import gan
     from tests.test_models_gan import judged_scores
 
-    description = gan.dcgan_info()
+    description = gan.read_record(gan.DCGAN_RECORD)
     recorded = description["scores"]
     scores = judged_scores(gan.load_dcgan_generator(),
                            {**recorded, "noise_seed": recorded["noise_seed"] + seed},

@@ -14,7 +14,7 @@ Modules, one concept each (import the module, not its objects):
     sequences  the adding problem; names as character sequences          lesson 06
     adversarial  2-D data, GAN losses and mode coverage                   lesson 07
     quality    judging generated digits: confidence, coverage, Frechet    lessons 08, 09
-    models     Keras models: digits, forecasters, gan, conditional_gan, inference
+    models     Keras models: digits, forecasters, gan, conditional_gan, inference, record
 
 The only thing importing this package does is give TensorFlow's logging two
 defaults (TF_CPP_MIN_LOG_LEVEL=2, TF_ENABLE_ONEDNN_OPTS=0) when they are unset,

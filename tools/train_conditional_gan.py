@@ -6,34 +6,36 @@ Trains only on `per_class` labelled digits of each class from the training split
 same small set lesson 09 gives its classifiers), seeded. Progress is saved every
 --save-every steps under --state-dir (gan.save_checkpoint, as tools/train_dcgan.py does)
 so an interrupted run resumes where it stopped. At the end the generator's weights go to
-course_utils/checkpoints/conditional_generator.weights.h5, with a JSON file beside it
-holding the settings and the scores the course's digit classifier gives its samples.
+course_utils/checkpoints/conditional_generator.weights.h5 (or --out), with its record
+beside it (models.record: the settings, the scores the course's digit classifier gives its
+samples, the date); load_conditional_generator() rebuilds it from the recorded settings.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 # course_utils before TensorFlow: importing it gives TensorFlow its quiet logging defaults
 from course_utils import data
-from course_utils.models import conditional_gan, gan
+from course_utils.models import conditional_gan, gan, record
 
 # isort: split
 import keras
 import tensorflow as tf
 
 ROOT = Path(__file__).resolve().parent.parent
+JUDGE = "course_utils.models.digits.load_digit_classifier()"
 
 
 def recipe(args: argparse.Namespace) -> dict:
     """The settings a run records (and must keep to resume), from the command line."""
-    return {"latent_dim": conditional_gan.CONDITIONAL_GAN_LATENT_DIM, "generator_width": 64,
-            "discriminator_width": 64, "dropout_rate": 0.3, "label_smoothing": 0.1,
+    return {"latent_dim": conditional_gan.CONDITIONAL_GAN_LATENT_DIM,
+            "generator_width": args.generator_width,
+            "discriminator_width": args.discriminator_width, "dropout_rate": 0.3, "label_smoothing": 0.1,
             "learning_rate": 2e-4, "steps": args.steps, "per_class": args.per_class,
             "batch_size": args.batch_size, "seed": args.seed}
 
@@ -89,37 +91,49 @@ def score(generator: keras.Model, per_class: int = 100) -> dict:
             "conf90": float(scores["conf90"]), "classes_covered": float(scores["classes_covered"])}
 
 
-def main() -> int:
+def command_line() -> argparse.ArgumentParser:
+    """The script's options; ``recipe`` turns what it parses into a run's settings."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--per-class", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--generator-width", type=int, default=64)
+    parser.add_argument("--discriminator-width", type=int, default=64)
     parser.add_argument("--save-every", type=int, default=250)
     parser.add_argument("--score-only", action="store_true",
-                        help="only score the shipped generator and rewrite its JSON file")
+                        help="only score the shipped generator and rewrite its record")
     parser.add_argument("--state-dir", type=Path,
                         default=ROOT / "checkpoints" / "partial" / "conditional_gan",
                         help="where the resumable training state is kept")
-    args = parser.parse_args()
-    info_path = Path(conditional_gan.CHECKPOINT.replace(".weights.h5", ".json"))
+    parser.add_argument("--out", type=Path, default=conditional_gan.CHECKPOINT_WEIGHTS.parent,
+                        help="folder for the weights and their record")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line().parse_args(argv)
+    weights_path = args.out / conditional_gan.CHECKPOINT_WEIGHTS.name
+    record_path = args.out / conditional_gan.CHECKPOINT_RECORD.name
     if args.score_only:
-        info = json.loads(info_path.read_text())
-        info["scores"] = score(conditional_gan.load_conditional_generator())
-        info_path.write_text(json.dumps(info, indent=2) + "\n")
-        print(json.dumps(info, indent=2))
+        shipped = conditional_gan.read_record(record_path)
+        generator = conditional_gan.load_conditional_generator(weights_path, record_path)
+        shipped["scores"] = {**shipped["scores"], **score(generator)}
+        record.write_record(record_path, shipped)
+        print(json.dumps(shipped, indent=2))
         return 0
-    generator, seconds = train(recipe(args), args.save_every, args.state_dir)
-    os.makedirs(os.path.dirname(conditional_gan.CHECKPOINT), exist_ok=True)
-    generator.save_weights(conditional_gan.CHECKPOINT)
-    info = {"steps": args.steps, "per_class": args.per_class, "batch_size": args.batch_size,
-            "seed": args.seed, "train_seconds_last_run": round(seconds, 1),
-            "scores": None}
-    info_path.write_text(json.dumps(info, indent=2) + "\n")
-    info["scores"] = score(generator)
-    info_path.write_text(json.dumps(info, indent=2) + "\n")
-    print(json.dumps(info, indent=2))
+    settings = recipe(args)
+    generator, seconds = train(settings, args.save_every, args.state_dir)
+    args.out.mkdir(parents=True, exist_ok=True)
+    generator.save_weights(weights_path)
+    measured = {"judge": JUDGE, "training_seconds": round(seconds, 1)}
+    trained = record.new_record("course_utils.models.conditional_gan.conditional_generator",
+                                "python -m tools.train_conditional_gan", settings, measured)
+    record.write_record(record_path, trained)  # a record even if scoring fails
+    trained["scores"] = {**score(generator), **measured}
+    record.write_record(record_path, trained)
+    print(json.dumps(trained, indent=2))
     return 0
 
 

@@ -17,8 +17,8 @@ Everything is seeded: the same machine, thread count and library versions give t
 generator. After every epoch the whole game (both networks, both optimizers, the noise
 state) is saved under --state-dir, so a killed run picks up at the last finished epoch.
 A generator goes to course_utils/checkpoints/ (dcgan_generator.weights.h5, or
-dcgan_unconditional_generator.weights.h5) with its settings and scores in the JSON of the
-same name, judged by the course's digit CNN; the ablation writes dcgan_ablation.json.
+dcgan_unconditional_generator.weights.h5) with its record (models.record: settings, the
+course digit CNN's scores, date) in the JSON of the same name; the ablation writes dcgan_ablation.json.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ import tensorflow as tf
 
 from course_utils import data, quality
 from course_utils._arrays import digit_images
-from course_utils.models import gan, inference
+from course_utils.models import gan, inference, record
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "course_utils" / "checkpoints"
 STATE = ROOT / "checkpoints" / "partial"
 SCORE_SAMPLES = 2000
 SCORE_SEED = 1234
+JUDGE = "course_utils.models.digits.load_digit_classifier()"
 
 
 @functools.cache
@@ -267,7 +268,7 @@ def ablation(base: dict, state_dir: Path, score_every: int) -> dict:
         "epochs": settings["epochs"], "seed": settings["seed"],
         "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
         "date": datetime.date.today().isoformat(),
-        "judge": "course_utils.models.digits.load_digit_classifier()",
+        "judge": JUDGE,
         "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
         "rows": rows,
     }
@@ -316,9 +317,9 @@ def command_line() -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = command_line()
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.epochs is None:
         args.epochs = (ABLATION_EPOCHS if args.ablation
                        else UNCONDITIONAL_EPOCHS if args.unconditional else 100)
@@ -342,12 +343,12 @@ def main() -> None:
     json_path = args.out / f"{stem}.json"
     weights_path = args.out / f"{stem}.weights.h5"
     if args.score_only:
-        description = json.loads(json_path.read_text(encoding="utf-8"))
-        settings = description["settings"]
+        shipped = gan.read_record(json_path)
+        settings = shipped["settings"]
         generator = gan.load_dcgan_generator(weights_path, json_path)
-        seconds = description["training_seconds"]
-        raw_scores = description.get("scores_without_average")
-        trained_by = description["trained_by"]
+        seconds = shipped["scores"]["training_seconds"]
+        raw_scores = shipped["scores"]["without_average"]
+        trained_by = shipped["trained_by"]
     else:
         settings = recipe(args)
         model, average, seconds = train(settings, args.state_dir, args.score_every)
@@ -359,20 +360,15 @@ def main() -> None:
         generator.save_weights(str(weights_path))
         trained_by = "python -m tools.train_dcgan" + (" --unconditional"
                                                       if args.unconditional else "")
-    description = {
-        "model": "course_utils.models.gan.dcgan_generator",
-        "trained_by": trained_by,
-        "settings": settings,
-        "training_seconds": round(seconds, 1),
-        "judge": "course_utils.models.digits.load_digit_classifier()",
-        "scores": None,
-        "scores_without_average": raw_scores,
-    }
-    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    measured = {"judge": JUDGE, "training_seconds": round(seconds, 1),
+                "without_average": raw_scores}
+    trained = record.new_record("course_utils.models.gan.dcgan_generator", trained_by, settings,
+                                measured)
+    record.write_record(json_path, trained)  # a record even if scoring fails
     print(f"wrote {weights_path} ({os.path.getsize(weights_path) / 1e6:.1f} MB) and {json_path}")
-    description["scores"] = score(generator, settings)
-    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(description["scores"], indent=2))
+    trained["scores"] = {**score(generator, settings), **measured}
+    record.write_record(json_path, trained)
+    print(json.dumps(trained["scores"], indent=2))
 
 
 if __name__ == "__main__":

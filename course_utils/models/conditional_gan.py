@@ -5,6 +5,7 @@
     ConditionalGAN                the alternating game, one train_step per batch
     load_conditional_generator()  the shipped generator, trained on 50 labelled digits per
                                   class by tools/train_conditional_gan.py
+    read_record(CHECKPOINT_RECORD)  its record: settings, the judge's scores, date
     generate_digits()             a labelled batch of generated digits for augmentation
 
 The label enters the generator as a learned embedding multiplied into the noise, and the
@@ -14,7 +15,7 @@ meant.
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -22,17 +23,19 @@ import tensorflow as tf
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
-from course_utils.models._checkpoint import read_description
 from course_utils.models.gan.game import check_label_smoothing
 from course_utils.models.inference import call_in_batches
+from course_utils.models.record import read_record
 
 __all__ = ["CONDITIONAL_GAN_LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
-           "load_conditional_generator", "generate_digits", "CHECKPOINT"]
+           "load_conditional_generator", "read_record", "generate_digits", "CHECKPOINT_WEIGHTS",
+           "CHECKPOINT_RECORD"]
 
 # lesson 09's noise size (lesson 08's GANs draw from 100 numbers: gan.ARTICLE_LATENT_DIM)
 CONDITIONAL_GAN_LATENT_DIM = 64
-CHECKPOINT = os.path.join(os.path.dirname(os.path.dirname(__file__)), "checkpoints",
-                          "conditional_generator.weights.h5")
+_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINT_WEIGHTS = _CHECKPOINTS / "conditional_generator.weights.h5"
+CHECKPOINT_RECORD = _CHECKPOINTS / "conditional_generator.json"
 
 
 def conditional_generator(latent_dim: int = CONDITIONAL_GAN_LATENT_DIM, width: int = 64) -> keras.Model:
@@ -125,20 +128,18 @@ class ConditionalGAN(keras.Model):
         return {"d_loss": d_loss, "g_loss": g_loss}
 
 
-def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
-    """The shipped conditional generator (see tools/train_conditional_gan.py)."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no checkpoint at {path}: run "
+def load_conditional_generator(weights: str | Path = CHECKPOINT_WEIGHTS,
+                               record: str | Path = CHECKPOINT_RECORD) -> keras.Model:
+    """The shipped conditional generator (see tools/train_conditional_gan.py), rebuilt from
+    the settings of the record beside its weights (``read_record(CHECKPOINT_RECORD)``)."""
+    weights = Path(weights)
+    if not weights.exists():
+        raise FileNotFoundError(f"no weights at {weights}: run "
                                 "`python -m tools.train_conditional_gan` to create it")
-    generator = conditional_generator()
-    generator.load_weights(path)
+    settings = read_record(record, needs=("latent_dim", "generator_width"))["settings"]
+    generator = conditional_generator(settings["latent_dim"], settings["generator_width"])
+    generator.load_weights(weights)
     return generator
-
-
-def metadata(path: str = CHECKPOINT) -> dict:
-    """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
-    return read_description(path.replace(".weights.h5", ".json"),
-                            "tools.train_conditional_gan")
 
 
 def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,

@@ -11,12 +11,13 @@ import numpy as np
 
 from course_utils.models._checkpoint import read_description
 from course_utils.models.gan.networks import dcgan_generator
+from course_utils.models.record import read_record
 
 _CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
 DCGAN_WEIGHTS = _CHECKPOINTS / "dcgan_generator.weights.h5"
-DCGAN_INFO = _CHECKPOINTS / "dcgan_generator.json"
+DCGAN_RECORD = _CHECKPOINTS / "dcgan_generator.json"
 UNCONDITIONAL_WEIGHTS = _CHECKPOINTS / "dcgan_unconditional_generator.weights.h5"
-UNCONDITIONAL_INFO = _CHECKPOINTS / "dcgan_unconditional_generator.json"
+UNCONDITIONAL_RECORD = _CHECKPOINTS / "dcgan_unconditional_generator.json"
 ABLATION = _CHECKPOINTS / "dcgan_ablation.json"
 _TRAINER = "tools.train_dcgan"
 
@@ -98,32 +99,27 @@ def restore_checkpoint(gan: keras.Model, directory: str, settings: dict | None =
     return info
 
 
-def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
-    """What python -m tools.train_dcgan recorded: settings, training time, the judge's scores."""
-    return read_description(path, _TRAINER)
-
-
 def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
-                         info: str | Path = DCGAN_INFO) -> keras.Sequential:
-    """A shipped DCGAN generator: noise (N, 100) -> images (N, 28, 28, 1) in [0, 1].
+                         record: str | Path = DCGAN_RECORD) -> keras.Sequential:
+    """A shipped DCGAN generator: noise (N, latent_dim) -> images (N, 28, 28, 1) in [0, 1].
 
     By default the conditional one (its first ten noise numbers choose the digit), rebuilt
-    from the settings recorded beside its weights.
+    from the settings of the record beside its weights (``read_record(DCGAN_RECORD)``).
     """
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
                                 f"`python -m {_TRAINER}` in the course folder")
-    settings = dcgan_info(info)["settings"]
+    settings = read_record(record, needs=("latent_dim", "generator_width", "classes"))["settings"]
     generator = dcgan_generator(settings["latent_dim"], settings["generator_width"],
-                                settings.get("classes", 0))
+                                settings["classes"])
     generator.load_weights(str(weights))
     return generator
 
 
 def load_unconditional_dcgan_generator() -> keras.Sequential:
     """The shipped unconditional DCGAN generator (the DCGAN paper's recipe, no labels)."""
-    return load_dcgan_generator(UNCONDITIONAL_WEIGHTS, UNCONDITIONAL_INFO)
+    return load_dcgan_generator(UNCONDITIONAL_WEIGHTS, UNCONDITIONAL_RECORD)
 
 
 def dcgan_ablation(path: str | Path = ABLATION) -> dict:

@@ -196,8 +196,9 @@ class GAN(keras.Model):
 def build_dcgan(settings: dict) -> GAN:
     """The DCGAN game as a checkpoint's settings describe it, compiled with Adam (beta_1 0.5).
 
-    settings: the "settings" of dcgan_info() (what python -m tools.train_dcgan records), e.g.
-    ``build_dcgan(dcgan_info()["settings"])`` plays the game the shipped generator won.
+    settings: the "settings" of a DCGAN's record (what python -m tools.train_dcgan records),
+    e.g. ``build_dcgan(read_record(DCGAN_RECORD)["settings"])`` plays the game the shipped
+    generator won.
     """
     classes = settings.get("classes", 0)
     model = GAN(dcgan_generator(settings["latent_dim"], settings["generator_width"], classes),
