@@ -27,9 +27,9 @@ from course_utils.models.gan.game import check_label_smoothing
 from course_utils.models.inference import call_in_batches
 from course_utils.models.record import read_record
 
-__all__ = ["CONDITIONAL_GAN_LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
-           "load_conditional_generator", "read_record", "generate_digits", "CHECKPOINT_WEIGHTS",
-           "CHECKPOINT_RECORD"]
+__all__ = ["CONDITIONAL_GAN_LATENT_DIM", "conditional_generator", "conditional_discriminator",
+           "ConditionalGAN", "load_conditional_generator", "read_record", "generate_digits",
+           "CHECKPOINT_WEIGHTS", "CHECKPOINT_RECORD"]
 
 # lesson 09's noise size (lesson 08's GANs draw from 100 numbers: gan.ARTICLE_LATENT_DIM)
 CONDITIONAL_GAN_LATENT_DIM = 64
@@ -38,7 +38,8 @@ CHECKPOINT_WEIGHTS = _CHECKPOINTS / "conditional_generator.weights.h5"
 CHECKPOINT_RECORD = _CHECKPOINTS / "conditional_generator.json"
 
 
-def conditional_generator(latent_dim: int = CONDITIONAL_GAN_LATENT_DIM, width: int = 64) -> keras.Model:
+def conditional_generator(latent_dim: int = CONDITIONAL_GAN_LATENT_DIM,
+                          width: int = 64) -> keras.Model:
     """(noise (N, latent_dim), labels (N,) int) -> images (N, 28, 28, 1) in [0, 1]."""
     noise = keras.Input((latent_dim,), name="noise")
     label = keras.Input((), dtype="int32", name="label")
