@@ -191,7 +191,7 @@ def _shipped_dcgan(seed: int) -> dict[str, float]:
     from course_utils.models import gan
     from tests.test_models_gan import judged_scores
 
-    description = gan.dcgan_info()
+    description = gan.read_record(gan.DCGAN_RECORD)
     recorded = description["scores"]
     scores = judged_scores(gan.load_dcgan_generator(),
                            {**recorded, "noise_seed": recorded["noise_seed"] + seed},
@@ -224,7 +224,7 @@ def _article_gan_against_dcgan(seed: int) -> dict[str, float]:
     for name, generator in (("article", model.generator),
                             ("dcgan", gan.load_unconditional_dcgan_generator())):
         images = np.asarray(generator(noise, training=False)).reshape(-1, 28, 28)
-        scores = quality.digit_scores(images, judge)
+        scores = quality.digit_scores(judge, images)
         figures[f"{name} classes"] = scores["classes_covered"]
         figures[f"{name} conf90"] = scores["conf90"]
         figures[f"{name} frechet"] = quality.frechet_distance(

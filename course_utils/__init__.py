@@ -16,7 +16,7 @@ Modules, one concept each (import the module, not its objects):
     sequences    the adding problem; names as character sequences           lesson 06
     adversarial  2-D data, GAN losses and mode coverage                     lesson 07
     quality      judging generated digits: confidence, coverage, Frechet    lessons 08, 09
-    models       the canonical Keras models: digits, forecasters, gan, conditional_gan
+    models       Keras models: digits, forecasters, gan, conditional_gan, inference, record
 
 Each lesson has one key: start, conv, pooling, digits, recurrence, forecast, gated,
 adversarial, gan. Its explorer is ``explore.<key>``, its exercises are ``exercises.<key>``

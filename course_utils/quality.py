@@ -1,9 +1,10 @@
 """How good are generated digits? Scores from a digit classifier used as a judge (lesson 08).
 
-    digit_scores(images, classifier)   share of confident samples, classes covered
+    digit_scores(classifier, images)   share of confident samples, classes covered
     frechet_distance(features_a, features_b)   distance between two clouds of features
 
-The course's judge is ``models.digits.load_digit_classifier()``; its penultimate layer
+The course's judge is ``models.digits.load_digit_classifier()``; its probabilities come from
+``models.digits.digit_probabilities`` and its penultimate layer
 (``models.digits.digit_features``) gives the features for the Frechet distance. Both
 scores work with any classifier mapping (N, 28, 28, 1) images to (N, K) probabilities.
 """
@@ -15,31 +16,9 @@ from typing import Any
 import numpy as np
 
 from course_utils import _arrays
-from course_utils._arrays import callable_model, run_first
+from course_utils.models import digits
 
-__all__ = ["class_probabilities", "classes_covered", "digit_scores", "frechet_distance"]
-
-
-# where lessons 08 and 09 make the judge these functions receive
-_JUDGE_FROM = (f"in lesson 08, {run_first('Measure, do not eyeball')}; lesson 09 loads the "
-               "judge in its first code cell")
-
-
-def class_probabilities(images: Any, classifier: Any, batch_size: int = 500) -> np.ndarray:
-    """The classifier's probabilities (N, K) for images (N, 28, 28[, 1]) in [0, 1].
-
-    Calls the classifier directly in batches (no ``model.predict``: faster on small sets).
-    """
-    callable_model(classifier, "classifier", "a digit classifier such as judge", _JUDGE_FROM)
-    images = _arrays.digit_images(images, hint="run the cell that makes them first (the digits, "
-                                  "or the generator's samples)")
-    parts = [np.asarray(classifier(images[start:start + batch_size], training=False))
-             for start in range(0, len(images), batch_size)]
-    probabilities = np.concatenate(parts).astype(np.float64)
-    if probabilities.ndim != 2 or not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3):
-        raise ValueError(f"the classifier must return probabilities of shape (N, K) that sum "
-                         f"to 1, got shape {probabilities.shape}: does it end with a softmax?")
-    return probabilities
+__all__ = ["classes_covered", "digit_scores", "frechet_distance"]
 
 
 def classes_covered(histogram: Any) -> float:
@@ -56,9 +35,11 @@ def classes_covered(histogram: Any) -> float:
     return float(np.exp(-np.sum(shares * np.log(shares))))
 
 
-def digit_scores(images: Any, classifier: Any, threshold: float = 0.9) -> dict[str, Any]:
+def digit_scores(classifier: Any, images: Any, threshold: float = 0.9) -> dict[str, Any]:
     """Judge generated (or real) digits with a classifier.
 
+    classifier: maps (N, 28, 28, 1) images to (N, K) probabilities, e.g. the course's judge
+    ``models.digits.load_digit_classifier()``.
     images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. Returns a dict with
     ``conf90``: share of images whose top class has probability > ``threshold``;
     ``classes_covered``: exp(entropy) of the histogram of top classes (10 = every digit
@@ -66,7 +47,10 @@ def digit_scores(images: Any, classifier: Any, threshold: float = 0.9) -> dict[s
     ``predicted``: the top class of each image.
     """
     threshold = _arrays.fraction(threshold, "threshold", low_open=True, high_open=True)
-    probabilities = class_probabilities(images, classifier)
+    probabilities = digits.digit_probabilities(classifier, images).astype(np.float64)
+    if probabilities.ndim != 2 or not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3):
+        raise ValueError(f"the classifier must return probabilities of shape (N, K) that sum "
+                         f"to 1, got shape {probabilities.shape}: does it end with a softmax?")
     predicted = probabilities.argmax(axis=1)
     histogram = np.bincount(predicted, minlength=probabilities.shape[1])
     return {

@@ -15,7 +15,7 @@ from tests.lesson_text import code_cell, published, says
 
 def test_the_dcgan_plays_about_as_many_rounds_as_the_article_gan():
     says("08", "about as many rounds")
-    settings = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
+    settings = gan.read_record(gan.UNCONDITIONAL_RECORD)["settings"]
     dcgan_rounds = settings["epochs"] * (settings["train_digits"] // settings["batch_size"])
     assert "steps_per_stage, stages, chunk = 1000, 3, 100" in code_cell("08", "steps_per_stage, stages, chunk =")
     assert 0.9 <= dcgan_rounds / 3000 <= 1.1, dcgan_rounds
@@ -90,10 +90,10 @@ def test_weight_averaging_lowered_every_score_in_the_short_run(steps):
 
 def test_the_conditional_dcgan_trained_five_times_as_long_and_gained_from_averaging():
     says("08", "trained five times as long as each ablation step")
-    info = gan.dcgan_info()
+    info = gan.read_record(gan.DCGAN_RECORD)
     assert info["settings"]["epochs"] == 5 * gan.dcgan_ablation()["epochs"]
     says("08", "draws a confident digit in nearly every sample, and nearly always the digit "
                 "its noise asked for")
     assert info["scores"]["conf90"] >= 0.9 and info["scores"]["judged_as_chosen"] >= 0.9
     says("08", "the weight average did raise the confident share")
-    assert info["scores"]["conf90"] > info["scores_without_average"]["conf90"]
+    assert info["scores"]["conf90"] > info["scores"]["without_average"]["conf90"]

@@ -1,6 +1,5 @@
 """The digit classifiers: the article's CNN, the course CNN, its checkpoint and its features."""
 
-import json
 
 import keras
 import numpy as np
@@ -100,20 +99,20 @@ def test_course_cnn_rejects_bad_arguments(arguments, words):
 def test_checkpoint_is_small_and_described():
     size = digits.CHECKPOINT_WEIGHTS.stat().st_size
     assert 100_000 < size < 5_000_000, f"checkpoint of {size:,} bytes"
-    info = json.loads(digits.CHECKPOINT_INFO.read_text())
-    assert {"build", "training", "test_accuracy", "test_size"} <= set(info)
-    assert info["test_size"] == 1000
+    record = digits.read_record(digits.CHECKPOINT_RECORD, needs=("build", "epochs"))
+    assert record["model"] == "course_utils.models.digits.build_course_cnn"
+    assert record["scores"]["test_size"] == 1000
 
 
 def test_ablation_lists_each_variant_of_the_recipe():
-    table = digits.checkpoint_info(digits.CHECKPOINT_INFO.with_name("digit_cnn_ablation.json"))
-    recipe = digits.checkpoint_info()
+    table = digits.cnn_ablation()
+    recipe = digits.read_record(digits.CHECKPOINT_RECORD)
     assert set(table) == {"without augmentation", "without augmentation or dropout"}
     for record in table.values():
-        assert 0.9 < record["test_accuracy"] <= 1.0
-        assert record["training"]["epochs"] == recipe["training"]["epochs"]
-    assert not table["without augmentation"]["build"]["augment"]
-    assert table["without augmentation or dropout"]["build"]["dropout_rate"] == 0.0
+        assert 0.9 < record["scores"]["test_accuracy"] <= 1.0
+        assert record["settings"]["epochs"] == recipe["settings"]["epochs"]
+    assert not table["without augmentation"]["settings"]["build"]["augment"]
+    assert table["without augmentation or dropout"]["settings"]["build"]["dropout_rate"] == 0.0
 
 
 def test_batch_norm_momentum_reaches_the_layers():
@@ -127,7 +126,7 @@ def test_checkpoint_scores_on_the_held_out_digits(classifier, test_split):
     accuracy = np.mean(digits.digit_probabilities(classifier, x_test).argmax(axis=1) == y_test)
     # spread: 98.8% on 1 thread and at the default, the same 10 times (benchmarks/spread.json)
     assert accuracy >= 0.985, f"checkpoint accuracy {accuracy:.2%} on the test split"
-    recorded = digits.checkpoint_info()["test_accuracy"]
+    recorded = digits.read_record(digits.CHECKPOINT_RECORD)["scores"]["test_accuracy"]
     assert abs(accuracy - recorded) <= 0.003, f"measured {accuracy:.4f}, recorded {recorded}"
 
 
@@ -184,3 +183,19 @@ def test_bad_batch_size(classifier):
 def test_missing_checkpoint_says_how_to_make_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="python -m tools.train_digit_cnn"):
         digits.load_digit_classifier(weights=tmp_path / "none.weights.h5")
+
+
+def test_a_classifier_of_another_size_loads_from_its_record(tmp_path, test_split):
+    """The loader rebuilds the network from the recorded settings, not from the defaults."""
+    from course_utils.models import record
+
+    build = {"filters": [8], "feature_units": 16, "augment": False}
+    model = digits.build_course_cnn(**{**build, "filters": (8,)})
+    model.save_weights(tmp_path / "small.weights.h5")
+    record.write_record(tmp_path / "small.json", record.new_record(
+        "course_utils.models.digits.build_course_cnn", "python -m tools.train_digit_cnn",
+        {"build": build}, None))
+    loaded = digits.load_digit_classifier(tmp_path / "small.weights.h5", tmp_path / "small.json")
+    x_test, _ = test_split
+    np.testing.assert_allclose(digits.digit_probabilities(loaded, x_test[:20]),
+                               digits.digit_probabilities(model, x_test[:20]), rtol=1e-5, atol=1e-6)

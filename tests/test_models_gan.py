@@ -350,20 +350,19 @@ def test_mismatched_players_are_refused():
 
 def judged_scores(generator, recorded: dict, latent_dim: int) -> dict:
     """The judge's scores for a shipped generator, on the noise its JSON recorded."""
-    from course_utils.models import digits
+    from course_utils.models import digits, inference
 
     noise = np.random.default_rng(recorded["noise_seed"]).normal(
         size=(recorded["samples"], latent_dim)).astype(np.float32)
-    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
-                              for i in range(0, len(noise), 500)])
-    scores = quality.digit_scores(samples, digits.load_digit_classifier())
+    samples = inference.call_in_batches(generator, noise)
+    scores = quality.digit_scores(digits.load_digit_classifier(), samples)
     scores["judged_as_chosen"] = float(np.mean(scores["predicted"] == gan.chosen_digits(noise)))
     return scores
 
 
 @pytest.fixture(scope="module")
 def shipped_scores():
-    description = gan.dcgan_info()
+    description = gan.read_record(gan.DCGAN_RECORD)
     recorded = description["scores"]
     return recorded, judged_scores(gan.load_dcgan_generator(), recorded,
                              description["settings"]["latent_dim"])
@@ -403,7 +402,7 @@ def test_missing_checkpoint_says_how_to_make_it(tmp_path):
 
 @pytest.mark.slow
 def test_shipped_unconditional_generator_reproduces_its_recorded_scores():
-    description = gan.dcgan_info(gan.UNCONDITIONAL_INFO)
+    description = gan.read_record(gan.UNCONDITIONAL_RECORD)
     recorded = description["scores"]
     assert gan.UNCONDITIONAL_WEIGHTS.stat().st_size < 5e6, "the checkpoint should stay small"
     generator = gan.load_unconditional_dcgan_generator()
@@ -414,7 +413,7 @@ def test_shipped_unconditional_generator_reproduces_its_recorded_scores():
 
 
 def test_the_unconditional_dcgan_uses_no_label_and_no_added_technique():
-    settings = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
+    settings = gan.read_record(gan.UNCONDITIONAL_RECORD)["settings"]
     assert settings["classes"] == 0
     assert not settings["augment"] and not settings["batch_spread"]
     assert settings["label_smoothing"] == 0
@@ -430,7 +429,7 @@ def test_each_ablation_step_adds_one_technique_to_the_step_before():
     table = gan.dcgan_ablation()
     rows = table["rows"]
     assert [row["step"] for row in rows] == ["unconditional DCGAN", *ADDED]
-    unconditional = gan.dcgan_info(gan.UNCONDITIONAL_INFO)["settings"]
+    unconditional = gan.read_record(gan.UNCONDITIONAL_RECORD)["settings"]
     first = rows[0]["settings"]
     # the shipped unconditional DCGAN is the first step, trained longer
     assert {key: value for key, value in first.items()
@@ -450,3 +449,18 @@ def test_each_ablation_step_adds_one_technique_to_the_step_before():
         assert row["settings"]["seed"] == table["seed"]
         assert {"conf90", "classes_covered", "frechet_to_test"} <= set(row["scores"])
         assert row["scores"]["samples"] == table["samples"]
+
+
+def test_a_generator_of_another_width_loads_from_its_record(tmp_path):
+    """The loader rebuilds the network from the recorded settings, not from the defaults."""
+    from course_utils.models import record
+
+    generator = gan.dcgan_generator(latent_dim=20, width=16, classes=10)
+    generator.save_weights(tmp_path / "small.weights.h5")
+    record.write_record(tmp_path / "small.json", record.new_record(
+        "course_utils.models.gan.dcgan_generator", "python -m tools.train_dcgan",
+        {"latent_dim": 20, "generator_width": 16, "classes": 10}, None))
+    loaded = gan.load_dcgan_generator(tmp_path / "small.weights.h5", tmp_path / "small.json")
+    noise = gan.noise_for_digits([3, 7], latent_dim=20)
+    np.testing.assert_allclose(np.asarray(loaded(noise, training=False)),
+                               np.asarray(generator(noise, training=False)), rtol=1e-6, atol=1e-6)

@@ -94,7 +94,7 @@ def test_the_2d_game_names_the_data_and_losses_sections():
 
 def test_the_judge_and_the_generator_name_their_sections():
     with pytest.raises(TypeError, match=_says("'Measure, do not eyeball'")):
-        quality.digit_scores(DIGITS, None)
+        quality.digit_scores(None, DIGITS)
     with pytest.raises(TypeError, match=_says("'A better design: the DCGAN'")):
         explore.gan.LatentExplorer(None)
 

@@ -44,8 +44,8 @@ def classifier(digits):
 
 def test_real_digits_score_high_and_noise_low(digits, classifier):
     _, _, x_test, _ = digits
-    real = quality.digit_scores(x_test, classifier)
-    noise = quality.digit_scores(np.random.default_rng(0).random((1000, 28, 28)), classifier)
+    real = quality.digit_scores(classifier, x_test)
+    noise = quality.digit_scores(classifier, np.random.default_rng(0).random((1000, 28, 28)))
     assert real["conf90"] > 0.6, real["conf90"]
     assert real["classes_covered"] > 9.5, real["classes_covered"]
     assert noise["conf90"] < 0.1, noise["conf90"]
@@ -56,7 +56,7 @@ def test_real_digits_score_high_and_noise_low(digits, classifier):
 def test_one_digit_repeated_covers_one_class(digits, classifier):
     _, y_train, x_test, y_test = digits
     sevens = x_test[y_test == 7]
-    scores = quality.digit_scores(sevens, classifier)
+    scores = quality.digit_scores(classifier, sevens)
     assert scores["classes_covered"] < 2.0  # the stand-in judge misreads a few sevens
     assert scores["histogram"][7] > 0.8 * len(sevens)
 
@@ -105,14 +105,14 @@ def test_frechet_distance_grows_as_sets_drift_apart():
 
 def test_images_outside_unit_range_are_rejected(classifier):
     with pytest.raises(ValueError, match=r"\[0, 1\].*255"):
-        quality.digit_scores(np.full((4, 28, 28), 255.0), classifier)
+        quality.digit_scores(classifier, np.full((4, 28, 28), 255.0))
     with pytest.raises(ValueError, match=r"\(x \+ 1\) / 2"):
-        quality.digit_scores(np.full((4, 28, 28), -1.0), classifier)
+        quality.digit_scores(classifier, np.full((4, 28, 28), -1.0))
 
 
 def test_bad_shapes_are_rejected(classifier):
     with pytest.raises(ValueError, match=r"\(N, 28, 28\)"):
-        quality.digit_scores(np.zeros((4, 32, 32)), classifier)
+        quality.digit_scores(classifier, np.zeros((4, 32, 32)))
     with pytest.raises(ValueError, match="same D"):
         quality.frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
     with pytest.raises(ValueError, match="at least 2 rows"):
@@ -126,7 +126,7 @@ def test_a_classifier_without_softmax_is_rejected():
         return np.full((len(images), 10), 3.0)
 
     with pytest.raises(ValueError, match="softmax"):
-        quality.digit_scores(np.zeros((2, 28, 28)), logits)
+        quality.digit_scores(logits, np.zeros((2, 28, 28)))
 
 
 def test_the_course_judge_scores_real_digits_high_and_noise_low(digits):
@@ -137,8 +137,8 @@ def test_the_course_judge_scores_real_digits_high_and_noise_low(digits):
     x_train, _, x_test, _ = digits
     judge = digit_models.load_digit_classifier()
     noise_images = np.random.default_rng(0).random((500, 28, 28))
-    real = quality.digit_scores(x_test, judge)
-    noise = quality.digit_scores(noise_images, judge)
+    real = quality.digit_scores(judge, x_test)
+    noise = quality.digit_scores(judge, noise_images)
     assert real["conf90"] > 0.95 and real["classes_covered"] > 9.9, real
     assert noise["classes_covered"] < 1.5, noise["histogram"]
     test_features = digit_models.digit_features(judge, x_test)

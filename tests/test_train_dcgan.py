@@ -62,3 +62,21 @@ def test_the_ablation_adds_one_technique_per_step_and_resumes(tiny_digits, tmp_p
     assert [row["scores"] for row in again["rows"]] == [row["scores"] for row in rows]
     assert [row["training_seconds"] for row in again["rows"]] == [
         row["training_seconds"] for row in rows]
+
+
+@pytest.mark.slow
+def test_a_trained_generator_of_another_width_loads_from_the_record_it_writes(tiny_digits,
+                                                                             tmp_path):
+    from course_utils.models import gan
+
+    train_dcgan.main(["--generator-width", "8", "--discriminator-width", "4", "--epochs", "1",
+                      "--batch-size", "16", "--unconditional", "--score-every", "0",
+                      "--state-dir", str(tmp_path / "state"), "--out", str(tmp_path)])
+    written = gan.read_record(tmp_path / "dcgan_unconditional_generator.json")
+    assert written["trained_by"] == "python -m tools.train_dcgan --unconditional"
+    assert written["settings"]["generator_width"] == 8
+    assert written["scores"]["samples"] == 2, "the judge's scores (faked here) are recorded"
+    assert written["scores"]["training_seconds"] > 0
+    generator = gan.load_dcgan_generator(tmp_path / "dcgan_unconditional_generator.weights.h5",
+                                         tmp_path / "dcgan_unconditional_generator.json")
+    assert generator.output_shape == (None, 28, 28, 1)

@@ -17,8 +17,8 @@ Everything is seeded: the same machine, thread count and library versions give t
 generator. After every epoch the whole game (both networks, both optimizers, the noise
 state) is saved under --state-dir, so a killed run picks up at the last finished epoch.
 A generator goes to course_utils/checkpoints/ (dcgan_generator.weights.h5, or
-dcgan_unconditional_generator.weights.h5) with its settings and scores in the JSON of the
-same name, judged by the course's digit CNN; the ablation writes dcgan_ablation.json.
+dcgan_unconditional_generator.weights.h5) with its record (models.record: settings, the
+course digit CNN's scores, date) in the JSON of the same name; the ablation writes dcgan_ablation.json.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ import tensorflow as tf
 
 from course_utils import data, quality
 from course_utils._arrays import digit_images
-from course_utils.models import gan
+from course_utils.models import gan, inference, record
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "course_utils" / "checkpoints"
 STATE = ROOT / "checkpoints" / "partial"
 SCORE_SAMPLES = 2000
 SCORE_SEED = 1234
+JUDGE = "course_utils.models.digits.load_digit_classifier()"
 
 
 @functools.cache
@@ -65,9 +66,8 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     judge = _judge()
     noise = np.random.default_rng(SCORE_SEED).normal(
         size=(SCORE_SAMPLES, settings["latent_dim"])).astype(np.float32)
-    samples = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
-                              for i in range(0, len(noise), 500)])
-    generated = quality.digit_scores(samples, judge)
+    samples = inference.call_in_batches(generator, noise)
+    generated = quality.digit_scores(judge, samples)
     if not real:
         return {"conf90": generated["conf90"], "classes_covered": generated["classes_covered"]}
     (x_train, _), (x_test, _) = data.load_digits()
@@ -75,7 +75,7 @@ def score(generator, settings: dict, real: bool = True) -> dict:
     if settings.get("classes"):
         chosen = {"judged_as_chosen": round(float(np.mean(
             generated["predicted"] == gan.chosen_digits(noise, settings["classes"]))), 4)}
-    real_scores = quality.digit_scores(x_test, judge)
+    real_scores = quality.digit_scores(judge, x_test)
     test_features = digits.digit_features(judge, x_test)
     return {
         "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
@@ -119,21 +119,6 @@ def _drop_older_averages(state_dir: Path, step: int) -> None:
             path.unlink()
 
 
-def _check_same_game(info: dict, settings: dict, state_dir: Path) -> None:
-    """Refuse to resume a run that was started with other settings (epochs may grow)."""
-    saved = info.get("settings")
-    if saved is None:
-        return
-    differ = sorted(key for key in set(saved) | set(settings)
-                    if key != "epochs" and saved.get(key) != settings.get(key))
-    if differ:
-        changes = ", ".join(f"{key}: {saved.get(key)!r} -> {settings.get(key)!r}"
-                            for key in differ)
-        raise SystemExit(f"{state_dir} holds a run with other settings ({changes}): run with "
-                         "the same options to resume it, or pass another --state-dir to "
-                         "start a new run")
-
-
 def _progress_scores(generator, average: list[np.ndarray] | None, settings: dict) -> str:
     """The judge's confident share and classes covered now, for the weights and their average."""
     scores = score(generator, settings, real=False)
@@ -160,8 +145,10 @@ def train(settings: dict, state_dir: Path, score_every: int = 0
     x_train = digit_images(x_train, "the training digits")
     y_train = y_train.astype(np.int32) if settings.get("classes") else None
     model = gan.build_dcgan(settings)
-    info = gan.restore_checkpoint(model, str(state_dir))
-    _check_same_game(info, settings, state_dir)
+    try:
+        info = gan.restore_checkpoint(model, str(state_dir), settings)
+    except ValueError as error:  # a run with other settings: say how to go on
+        raise SystemExit(f"{error} (pass another --state-dir)") from None
     start_epoch, seconds = info["step"], info.get("seconds", 0.0)
     history = info.get("history", [])
     if start_epoch:
@@ -236,7 +223,7 @@ UNCONDITIONAL_EPOCHS = 50  # 3,100 rounds of 64 digits: as long as the article's
 
 def recipe(args: argparse.Namespace) -> dict:
     """The settings a run records (and must keep to resume), from the command line."""
-    settings = {"latent_dim": gan.LATENT_DIM, "generator_width": args.generator_width,
+    settings = {"latent_dim": gan.ARTICLE_LATENT_DIM, "generator_width": args.generator_width,
                 "discriminator_width": args.discriminator_width,
                 "discriminator_depth": args.discriminator_depth,
                 "dropout_rate": args.dropout_rate, "augment": args.augment,
@@ -281,7 +268,7 @@ def ablation(base: dict, state_dir: Path, score_every: int) -> dict:
         "epochs": settings["epochs"], "seed": settings["seed"],
         "threads": os.environ.get("TF_NUM_INTRAOP_THREADS", "default"),
         "date": datetime.date.today().isoformat(),
-        "judge": "course_utils.models.digits.load_digit_classifier()",
+        "judge": JUDGE,
         "samples": SCORE_SAMPLES, "noise_seed": SCORE_SEED,
         "rows": rows,
     }
@@ -330,9 +317,9 @@ def command_line() -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = command_line()
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.epochs is None:
         args.epochs = (ABLATION_EPOCHS if args.ablation
                        else UNCONDITIONAL_EPOCHS if args.unconditional else 100)
@@ -356,12 +343,12 @@ def main() -> None:
     json_path = args.out / f"{stem}.json"
     weights_path = args.out / f"{stem}.weights.h5"
     if args.score_only:
-        description = json.loads(json_path.read_text(encoding="utf-8"))
-        settings = description["settings"]
+        shipped = gan.read_record(json_path)
+        settings = shipped["settings"]
         generator = gan.load_dcgan_generator(weights_path, json_path)
-        seconds = description["training_seconds"]
-        raw_scores = description.get("scores_without_average")
-        trained_by = description["trained_by"]
+        seconds = shipped["scores"]["training_seconds"]
+        raw_scores = shipped["scores"]["without_average"]
+        trained_by = shipped["trained_by"]
     else:
         settings = recipe(args)
         model, average, seconds = train(settings, args.state_dir, args.score_every)
@@ -373,20 +360,15 @@ def main() -> None:
         generator.save_weights(str(weights_path))
         trained_by = "python -m tools.train_dcgan" + (" --unconditional"
                                                       if args.unconditional else "")
-    description = {
-        "model": "course_utils.models.gan.dcgan_generator",
-        "trained_by": trained_by,
-        "settings": settings,
-        "training_seconds": round(seconds, 1),
-        "judge": "course_utils.models.digits.load_digit_classifier()",
-        "scores": None,
-        "scores_without_average": raw_scores,
-    }
-    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    measured = {"judge": JUDGE, "training_seconds": round(seconds, 1),
+                "without_average": raw_scores}
+    trained = record.new_record("course_utils.models.gan.dcgan_generator", trained_by, settings,
+                                measured)
+    record.write_record(json_path, trained)  # a record even if scoring fails
     print(f"wrote {weights_path} ({os.path.getsize(weights_path) / 1e6:.1f} MB) and {json_path}")
-    description["scores"] = score(generator, settings)
-    json_path.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(description["scores"], indent=2))
+    trained["scores"] = {**score(generator, settings), **measured}
+    record.write_record(json_path, trained)
+    print(json.dumps(trained["scores"], indent=2))
 
 
 if __name__ == "__main__":

@@ -10,13 +10,15 @@ Trains ``models.digits.build_course_cnn()`` on the 4,000 training digits of
 measures the test accuracy once and writes
 
     course_utils/checkpoints/digit_cnn.weights.h5   the weights
-    course_utils/checkpoints/digit_cnn.json         build arguments, training settings,
+    course_utils/checkpoints/digit_cnn.json         its record (models.record): build
+                                                    arguments and training settings,
                                                     measured test accuracy and time
 
 With ``--ablation`` it trains the same recipe with one ingredient removed at a time and
-writes only ``digit_cnn_ablation.json`` (their test accuracies; lesson 03 shows the table).
+writes only ``digit_cnn_ablation.json`` (a record per variant; lesson 03 shows the table).
 
-``models.digits.load_digit_classifier()`` rebuilds the model from the JSON and loads the weights.
+``models.digits.load_digit_classifier()`` rebuilds the model from the record's settings and
+loads the weights.
 Results repeat bit for bit only on the same machine and library versions.
 """
 
@@ -33,7 +35,7 @@ import numpy as np
 
 import course_utils
 from course_utils import data
-from course_utils.models import digits
+from course_utils.models import digits, record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,8 +46,8 @@ BUILD = {"filters": [32, 64], "convs_per_block": 1, "feature_units": 128, "batch
          "zoom_fraction": 0.1}
 
 
-def train(build: dict, epochs: int, batch_size: int, learning_rate: float, seed: int
-          ) -> tuple[object, dict]:
+def train(build: dict, epochs: int, batch_size: int, learning_rate: float, seed: int,
+          trained_by: str = "python -m tools.train_digit_cnn") -> tuple[object, dict]:
     """Train on the training split with a cosine-decaying learning rate; return model, record."""
     import keras
 
@@ -63,21 +65,17 @@ def train(build: dict, epochs: int, batch_size: int, learning_rate: float, seed:
     seconds = time.perf_counter() - start
     probabilities = digits.digit_probabilities(model, x_test)
     test_accuracy = float(np.mean(probabilities.argmax(axis=1) == y_test))
-    record = {
-        "build": build,
-        "training": {"data": "data.load_digits() train split (4,000 digits, seed 0)",
-                     "epochs": epochs, "batch_size": batch_size,
-                     "optimizer": "Adam", "learning_rate": learning_rate,
-                     "schedule": "cosine decay to 1% over all steps", "seed": seed,
-                     "final_train_accuracy": round(float(history.history["accuracy"][-1]), 4),
-                     "train_seconds": round(seconds, 1)},
-        "test_accuracy": round(test_accuracy, 4),
-        "test_size": int(len(y_test)),
-        "parameters": int(model.count_params()),
-        "versions": {"python": platform.python_version(), "keras": keras.__version__,
-                     "numpy": np.__version__},
-    }
-    return model, record
+    settings = {"build": build, "data": "data.load_digits() train split (4,000 digits, seed 0)",
+                "epochs": epochs, "batch_size": batch_size, "optimizer": "Adam",
+                "learning_rate": learning_rate,
+                "schedule": "cosine decay to 1% over all steps", "seed": seed,
+                "versions": {"python": platform.python_version(), "keras": keras.__version__,
+                             "numpy": np.__version__}}
+    scores = {"test_accuracy": round(test_accuracy, 4), "test_size": int(len(y_test)),
+              "final_train_accuracy": round(float(history.history["accuracy"][-1]), 4),
+              "parameters": int(model.count_params()), "training_seconds": round(seconds, 1)}
+    return model, record.new_record("course_utils.models.digits.build_course_cnn", trained_by,
+                                    settings, scores)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,25 +97,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablation:
         table = {}
         for name, change in ABLATION.items():
-            _, record = train({**build, **change}, args.epochs, args.batch_size,
-                              args.learning_rate, args.seed)
-            table[name] = record
-            print(f"{name}: test accuracy {record['test_accuracy']:.2%}", flush=True)
+            _, variant = train({**build, **change}, args.epochs, args.batch_size,
+                               args.learning_rate, args.seed,
+                               "python -m tools.train_digit_cnn --ablation")
+            table[name] = variant
+            print(f"{name}: test accuracy {variant['scores']['test_accuracy']:.2%}", flush=True)
         args.output.mkdir(parents=True, exist_ok=True)
-        (args.output / "digit_cnn_ablation.json").write_text(json.dumps(table, indent=2) + "\n",
-                                                             encoding="utf-8")
+        (args.output / digits.ABLATION.name).write_text(json.dumps(table, indent=2) + "\n",
+                                                        encoding="utf-8")
         return 0
-    model, record = train(build, args.epochs, args.batch_size, args.learning_rate, args.seed)
+    model, trained = train(build, args.epochs, args.batch_size, args.learning_rate, args.seed)
     args.output.mkdir(parents=True, exist_ok=True)
     # a fresh copy holds the weights without the optimizer's state: a third of the size
-    fresh = digits.build_course_cnn(**{**record["build"],
-                                       "filters": tuple(record["build"]["filters"])})
+    fresh = digits.build_course_cnn(**{**build, "filters": tuple(build["filters"])})
     fresh.set_weights(model.get_weights())
     fresh.save_weights(args.output / digits.CHECKPOINT_WEIGHTS.name)
-    (args.output / digits.CHECKPOINT_INFO.name).write_text(json.dumps(record, indent=2) + "\n",
-                                                           encoding="utf-8")
-    print(f"test accuracy {record['test_accuracy']:.2%} on {record['test_size']} digits, "
-          f"trained in {record['training']['train_seconds']:.0f} s; wrote {args.output}")
+    record.write_record(args.output / digits.CHECKPOINT_RECORD.name, trained)
+    scores = trained["scores"]
+    print(f"test accuracy {scores['test_accuracy']:.2%} on {scores['test_size']} digits, "
+          f"trained in {scores['training_seconds']:.0f} s; wrote {args.output}")
     return 0
 
 

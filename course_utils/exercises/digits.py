@@ -167,6 +167,9 @@ def quick_run(build_model: Any, seed: int) -> dict[str, float]:
     cross-entropy}.
     """
     import keras
+
+    from course_utils.models import inference
+
     keras.utils.set_random_seed(seed)
     model = build_model()
     model.compile(optimizer=keras.optimizers.Adam(QUICK_RUN["learning_rate"]),
@@ -174,8 +177,7 @@ def quick_run(build_model: Any, seed: int) -> dict[str, float]:
     x_fit, y_fit, x_val, y_val = _quick_data()
     model.fit(x_fit, y_fit, epochs=QUICK_RUN["epochs"], batch_size=QUICK_RUN["batch_size"],
               verbose=0)
-    probabilities = np.concatenate([np.asarray(model(x_val[start:start + 500], training=False))
-                                    for start in range(0, len(x_val), 500)])
+    probabilities = inference.call_in_batches(model, x_val)
     truth = probabilities[np.arange(len(y_val)), y_val]
     return {"accuracy": float(np.mean(probabilities.argmax(axis=1) == y_val)),
             "loss": float(-np.mean(np.log(np.clip(truth, 1e-7, 1.0))))}

@@ -5,6 +5,7 @@
     ConditionalGAN                the alternating game, one train_step per batch
     load_conditional_generator()  the shipped generator, trained on 50 labelled digits per
                                   class by tools/train_conditional_gan.py
+    read_record(CHECKPOINT_RECORD)  its record: settings, the judge's scores, date
     generate_digits()             a labelled batch of generated digits for augmentation
 
 The label enters the generator as a learned embedding multiplied into the noise, and the
@@ -14,7 +15,7 @@ meant.
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -22,17 +23,23 @@ import tensorflow as tf
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
-from course_utils.models._checkpoint import read_description
+from course_utils.models.gan.game import check_label_smoothing
+from course_utils.models.inference import call_in_batches
+from course_utils.models.record import read_record
 
-__all__ = ["LATENT_DIM", "conditional_generator", "conditional_discriminator", "ConditionalGAN",
-           "load_conditional_generator", "generate_digits", "CHECKPOINT"]
+__all__ = ["CONDITIONAL_GAN_LATENT_DIM", "conditional_generator", "conditional_discriminator",
+           "ConditionalGAN", "load_conditional_generator", "read_record", "generate_digits",
+           "CHECKPOINT_WEIGHTS", "CHECKPOINT_RECORD"]
 
-LATENT_DIM = 64
-CHECKPOINT = os.path.join(os.path.dirname(os.path.dirname(__file__)), "checkpoints",
-                          "conditional_generator.weights.h5")
+# lesson 09's noise size (lesson 08's GANs draw from 100 numbers: gan.ARTICLE_LATENT_DIM)
+CONDITIONAL_GAN_LATENT_DIM = 64
+_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINT_WEIGHTS = _CHECKPOINTS / "conditional_generator.weights.h5"
+CHECKPOINT_RECORD = _CHECKPOINTS / "conditional_generator.json"
 
 
-def conditional_generator(latent_dim: int = LATENT_DIM, width: int = 64) -> keras.Model:
+def conditional_generator(latent_dim: int = CONDITIONAL_GAN_LATENT_DIM,
+                          width: int = 64) -> keras.Model:
     """(noise (N, latent_dim), labels (N,) int) -> images (N, 28, 28, 1) in [0, 1]."""
     noise = keras.Input((latent_dim,), name="noise")
     label = keras.Input((), dtype="int32", name="label")
@@ -72,22 +79,32 @@ def conditional_discriminator(width: int = 64, dropout_rate: float = 0.3) -> ker
 class ConditionalGAN(keras.Model):
     """The game with labels: D judges (image, label) pairs, G makes images for a label.
 
-    Real pairs are labelled ``real_label`` (0.9: one-sided label smoothing), generated pairs 0.
-    The generator uses the non-saturating loss.
+    Real pairs are labelled ``1 - label_smoothing`` (0.9 by default: one-sided label
+    smoothing, as in lesson 08's GAN), generated pairs 0. The generator uses the
+    non-saturating loss. Resume an interrupted run with ``gan.save_checkpoint`` and
+    ``gan.restore_checkpoint``, like lesson 08's GAN.
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model,
-                 latent_dim: int = LATENT_DIM, real_label: float = 0.9, **kwargs):
+                 latent_dim: int = CONDITIONAL_GAN_LATENT_DIM, label_smoothing: float = 0.1,
+                 **kwargs):
         super().__init__(**kwargs)
         self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.real_label = latent_dim, real_label
-        self.loss_function = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.latent_dim = latent_dim
+        self.label_smoothing = check_label_smoothing(label_smoothing)
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
 
-    def compile(self, generator_optimizer: keras.optimizers.Optimizer,
-                discriminator_optimizer: keras.optimizers.Optimizer) -> None:
-        super().compile()
-        self.generator_optimizer = generator_optimizer
-        self.discriminator_optimizer = discriminator_optimizer
+    def compile(self, d_optimizer: keras.optimizers.Optimizer,
+                g_optimizer: keras.optimizers.Optimizer, **kwargs) -> None:
+        """Give each player its own optimizer (they must not share Adam's moments).
+
+        Other keyword arguments go to ``keras.Model.compile``.
+        """
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     def train_step(self, batch):
         images, labels = (tf.convert_to_tensor(part) for part in batch)
@@ -97,34 +114,33 @@ class ConditionalGAN(keras.Model):
             fake = self.generator([noise, labels], training=True)
             real_logit = self.discriminator([images, labels], training=True)
             fake_logit = self.discriminator([fake, labels], training=True)
-            d_loss = (self.loss_function(tf.fill(tf.shape(real_logit), self.real_label), real_logit)
-                      + self.loss_function(tf.zeros_like(fake_logit), fake_logit))
+            real_target = tf.fill(tf.shape(real_logit), 1.0 - self.label_smoothing)
+            d_loss = (self.loss_fn(real_target, real_logit)
+                      + self.loss_fn(tf.zeros_like(fake_logit), fake_logit))
         weights = self.discriminator.trainable_variables
-        self.discriminator_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
+        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, weights), weights))
         noise = tf.random.normal((batch_size, self.latent_dim))
         with tf.GradientTape() as tape:
             fake_logit = self.discriminator([self.generator([noise, labels], training=True),
                                              labels], training=True)
-            g_loss = self.loss_function(tf.ones_like(fake_logit), fake_logit)
+            g_loss = self.loss_fn(tf.ones_like(fake_logit), fake_logit)
         weights = self.generator.trainable_variables
-        self.generator_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
+        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, weights), weights))
         return {"d_loss": d_loss, "g_loss": g_loss}
 
 
-def load_conditional_generator(path: str = CHECKPOINT) -> keras.Model:
-    """The shipped conditional generator (see tools/train_conditional_gan.py)."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no checkpoint at {path}: run "
+def load_conditional_generator(weights: str | Path = CHECKPOINT_WEIGHTS,
+                               record: str | Path = CHECKPOINT_RECORD) -> keras.Model:
+    """The shipped conditional generator (see tools/train_conditional_gan.py), rebuilt from
+    the settings of the record beside its weights (``read_record(CHECKPOINT_RECORD)``)."""
+    weights = Path(weights)
+    if not weights.exists():
+        raise FileNotFoundError(f"no weights at {weights}: run "
                                 "`python -m tools.train_conditional_gan` to create it")
-    generator = conditional_generator()
-    generator.load_weights(path)
+    settings = read_record(record, needs=("latent_dim", "generator_width"))["settings"]
+    generator = conditional_generator(settings["latent_dim"], settings["generator_width"])
+    generator.load_weights(weights)
     return generator
-
-
-def metadata(path: str = CHECKPOINT) -> dict:
-    """What tools/train_conditional_gan.py recorded next to the checkpoint (settings, scores)."""
-    return read_description(path.replace(".weights.h5", ".json"),
-                            "tools.train_conditional_gan")
 
 
 def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
@@ -144,7 +160,5 @@ def generate_digits(generator: keras.Model, per_class: int, seed: int = 0,
     rng = np.random.default_rng(seed)
     labels = np.repeat(np.arange(10), per_class).astype(np.int32)
     noise = rng.standard_normal((len(labels), latent_dim)).astype(np.float32)
-    images = [generator([noise[start:start + batch_size], labels[start:start + batch_size]],
-                        training=False).numpy()
-              for start in range(0, len(labels), batch_size)]
-    return np.concatenate(images)[..., 0], labels.astype(np.int64)
+    images = call_in_batches(generator, [noise, labels], batch_size)
+    return images[..., 0], labels.astype(np.int64)

@@ -4,6 +4,8 @@
     build_course_cnn(...)      deeper, batch norm, dropout, light augmentation
     load_digit_classifier()    the course CNN with its shipped weights (trained by
                                tools/train_digit_cnn.py); lessons 08 and 09 use it as a judge
+    read_record(CHECKPOINT_RECORD)   its record: settings, test accuracy, date
+    cnn_ablation()             the recipe trained without augmentation, then without dropout
     digit_probabilities(...)   class probabilities, batched, without model.predict
     digit_features(...)        the 128 penultimate-layer features (for a Frechet distance)
 
@@ -13,6 +15,7 @@ Images are float32 of shape (N, 28, 28) or (N, 28, 28, 1) with values in [0, 1],
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +23,22 @@ import numpy as np
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
-from course_utils.models._checkpoint import read_description
+from course_utils.models.inference import call_in_batches
+from course_utils.models.record import check_record, read_record
 
 # keras is imported inside the functions that need it, so that importing this module stays
 # light; `import course_utils` has already given TensorFlow its quiet logging defaults.
 
-__all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier",
-           "digit_probabilities", "digit_features", "checkpoint_info",
-           "CHECKPOINT_WEIGHTS", "CHECKPOINT_INFO", "FEATURES_LAYER", "IMAGE_SHAPE"]
+__all__ = ["build_article_cnn", "build_course_cnn", "load_digit_classifier", "read_record",
+           "cnn_ablation", "digit_probabilities", "digit_features",
+           "CHECKPOINT_WEIGHTS", "CHECKPOINT_RECORD", "ABLATION", "FEATURES_LAYER", "IMAGE_SHAPE"]
 
 IMAGE_SHAPE = (28, 28, 1)
 FEATURES_LAYER = "features"
 _CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 CHECKPOINT_WEIGHTS = _CHECKPOINTS / "digit_cnn.weights.h5"
-CHECKPOINT_INFO = _CHECKPOINTS / "digit_cnn.json"
+CHECKPOINT_RECORD = _CHECKPOINTS / "digit_cnn.json"
+ABLATION = _CHECKPOINTS / "digit_cnn_ablation.json"
 # where each lesson makes the digits and the classifier these functions receive
 _DIGITS_FROM = (f"in lesson 03, {run_first('The data: 5,000 real handwritten digits')}; "
                 "lessons 08 and 09 load the digits in their first code cell")
@@ -131,34 +136,34 @@ def build_course_cnn(filters: tuple[int, ...] = (32, 64), convs_per_block: int =
     return model
 
 
-def checkpoint_info(path: str | Path = CHECKPOINT_INFO) -> dict[str, Any]:
-    """What tools/train_digit_cnn.py recorded: build arguments, training settings, test accuracy."""
-    return read_description(path, "tools.train_digit_cnn")
-
-
 def load_digit_classifier(weights: str | Path = CHECKPOINT_WEIGHTS,
-                          info: str | Path = CHECKPOINT_INFO) -> Any:
-    """The trained course CNN, rebuilt from its recorded arguments with the shipped weights.
+                          record: str | Path = CHECKPOINT_RECORD) -> Any:
+    """The trained course CNN, rebuilt from its record's settings with the shipped weights.
 
     Returns a compiled Keras model: (N, 28, 28, 1) images in [0, 1] -> (N, 10) probabilities.
-    Its measured test accuracy is in ``checkpoint_info()["test_accuracy"]``. Lessons 03, 08, 09.
+    Its measured test accuracy is ``read_record(CHECKPOINT_RECORD)["scores"]["test_accuracy"]``.
+    Lessons 03, 08, 09.
     """
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
                                 "`python -m tools.train_digit_cnn` in the course folder")
-    build = dict(checkpoint_info(info)["build"])
+    build = dict(read_record(record, needs=("build",))["settings"]["build"])
     build["filters"] = tuple(build["filters"])  # JSON stores it as a list
     model = build_course_cnn(**build)
     model.load_weights(weights)
     return model
 
 
-def _batched(function: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
-    batch_size = _arrays.positive_int(batch_size, "batch_size")
-    parts = [np.asarray(function(images[start:start + batch_size], training=False))
-             for start in range(0, len(images), batch_size)]
-    return np.concatenate(parts)
+def cnn_ablation(path: str | Path = ABLATION) -> dict[str, dict[str, Any]]:
+    """What ``python -m tools.train_digit_cnn --ablation`` recorded: {variant: its record},
+    the course recipe without augmentation, then without dropout either (lesson 03)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no ablation table at {path}: run "
+                                "`python -m tools.train_digit_cnn --ablation` in the course folder")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return {name: check_record(entry, path, row=name) for name, entry in table.items()}
 
 
 def _takes_digits(model: Any) -> None:
@@ -178,11 +183,11 @@ def digit_probabilities(model: Any, images: Any, batch_size: int = 500) -> np.nd
     """Class probabilities of a digit classifier, float32 of shape (N, 10).
 
     images: (N, 28, 28) or (N, 28, 28, 1) in [0, 1]. Calls the model directly in batches
-    (much faster than ``model.predict`` for small inputs).
+    (``inference.call_in_batches``, much faster than ``model.predict`` for small inputs).
     """
     callable_model(model, "model", "a Keras digit classifier", _CLASSIFIER_FROM)
     _takes_digits(model)
-    return _batched(model, _arrays.digit_images(images, hint=_DIGITS_FROM), batch_size)
+    return call_in_batches(model, _arrays.digit_images(images, hint=_DIGITS_FROM), batch_size)
 
 
 def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray:
@@ -207,4 +212,4 @@ def digit_features(model: Any, images: Any, batch_size: int = 500) -> np.ndarray
             batch = layer(batch, training=training)
         return batch
 
-    return _batched(features, images, batch_size)
+    return call_in_batches(features, images, batch_size)

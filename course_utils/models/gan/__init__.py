@@ -11,6 +11,7 @@
     build_dcgan()             the compiled DCGAN game as a checkpoint's settings describe it
     save_checkpoint / restore_checkpoint   resume an interrupted run where it stopped
     load_dcgan_generator()    the shipped conditional DCGAN generator (every technique on)
+    read_record(DCGAN_RECORD) its record: settings, the judge's scores, date
     load_unconditional_dcgan_generator()   the shipped DCGAN of the paper's recipe alone
     dcgan_ablation()          what each technique added to the unconditional DCGAN buys
 
@@ -25,20 +26,19 @@ from __future__ import annotations
 from course_utils.models.gan.augment import diff_augment
 from course_utils.models.gan.checkpoints import (
                                                  ABLATION,
-                                                 DCGAN_INFO,
+                                                 DCGAN_RECORD,
                                                  DCGAN_WEIGHTS,
-                                                 UNCONDITIONAL_INFO,
+                                                 UNCONDITIONAL_RECORD,
                                                  UNCONDITIONAL_WEIGHTS,
                                                  dcgan_ablation,
-                                                 dcgan_info,
                                                  load_dcgan_generator,
                                                  load_unconditional_dcgan_generator,
                                                  restore_checkpoint,
                                                  save_checkpoint,
 )
-from course_utils.models.gan.game import GAN, build_dcgan, check_noise
+from course_utils.models.gan.game import GAN, build_dcgan, check_label_smoothing, check_noise
 from course_utils.models.gan.networks import (
-                                                 LATENT_DIM,
+                                                 ARTICLE_LATENT_DIM,
                                                  BatchSpread,
                                                  DigitChoice,
                                                  article_discriminator,
@@ -48,12 +48,14 @@ from course_utils.models.gan.networks import (
                                                  dcgan_generator,
                                                  noise_for_digits,
 )
+from course_utils.models.record import read_record
 
-__all__ = ["LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
+__all__ = ["ARTICLE_LATENT_DIM", "article_generator", "article_discriminator", "dcgan_generator",
            "dcgan_discriminator", "DigitChoice", "BatchSpread", "chosen_digits",
            "noise_for_digits", "diff_augment", "GAN", "build_dcgan", "check_noise",
+           "check_label_smoothing",
            "save_checkpoint",
-           "restore_checkpoint", "load_dcgan_generator", "dcgan_info", "DCGAN_WEIGHTS",
-           "DCGAN_INFO", "load_unconditional_dcgan_generator", "UNCONDITIONAL_WEIGHTS",
-           "UNCONDITIONAL_INFO", "dcgan_ablation", "ABLATION"]
+           "restore_checkpoint", "load_dcgan_generator", "read_record", "DCGAN_WEIGHTS",
+           "DCGAN_RECORD", "load_unconditional_dcgan_generator", "UNCONDITIONAL_WEIGHTS",
+           "UNCONDITIONAL_RECORD", "dcgan_ablation", "ABLATION"]
 

@@ -10,34 +10,41 @@ import keras
 import numpy as np
 
 from course_utils.models._checkpoint import read_description
-from course_utils.models.gan.game import GAN
 from course_utils.models.gan.networks import dcgan_generator
+from course_utils.models.record import read_record
 
 _CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
 DCGAN_WEIGHTS = _CHECKPOINTS / "dcgan_generator.weights.h5"
-DCGAN_INFO = _CHECKPOINTS / "dcgan_generator.json"
+DCGAN_RECORD = _CHECKPOINTS / "dcgan_generator.json"
 UNCONDITIONAL_WEIGHTS = _CHECKPOINTS / "dcgan_unconditional_generator.weights.h5"
-UNCONDITIONAL_INFO = _CHECKPOINTS / "dcgan_unconditional_generator.json"
+UNCONDITIONAL_RECORD = _CHECKPOINTS / "dcgan_unconditional_generator.json"
 ABLATION = _CHECKPOINTS / "dcgan_ablation.json"
 _TRAINER = "tools.train_dcgan"
 
 
-def _state(gan: GAN) -> dict[str, list]:
-    return {
+# what may change between a run and its resumption: how long it plays
+_LENGTHS = ("epochs", "steps")
+
+
+def _state(gan: keras.Model) -> dict[str, list]:
+    state = {
         "generator": gan.generator.variables,
         "discriminator": gan.discriminator.variables,  # with dropout noise states
         "g_optimizer": gan.g_optimizer.variables,
         "d_optimizer": gan.d_optimizer.variables,
-        "seed": [gan.seed_generator.state],
     }
+    if hasattr(gan, "seed_generator"):  # GAN draws its noise from it; ConditionalGAN does not
+        state["seed"] = [gan.seed_generator.state]
+    return state
 
 
-def save_checkpoint(gan: GAN, directory: str, step: int, **extra) -> str:
+def save_checkpoint(gan: keras.Model, directory: str, step: int, **extra) -> str:
     """Save everything needed to resume (weights, optimizer moments, noise state, step).
 
-    Written to a temporary file then renamed, so a run killed mid-save leaves the previous
-    checkpoint intact. ``extra`` (numbers, e.g. the loss history length) goes in the JSON.
-    Returns the path of the checkpoint file.
+    gan: a compiled ``GAN`` or ``conditional_gan.ConditionalGAN`` (both training scripts
+    resume this way). Written to a temporary file then renamed, so a run killed mid-save
+    leaves the previous checkpoint intact. ``extra`` (JSON values, e.g. the loss history
+    or the run's ``settings``) goes in the JSON. Returns the path of the checkpoint file.
     """
     os.makedirs(directory, exist_ok=True)
     arrays = {f"{group}/{index}": keras.ops.convert_to_numpy(variable)
@@ -54,16 +61,28 @@ def save_checkpoint(gan: GAN, directory: str, step: int, **extra) -> str:
     return path
 
 
-def restore_checkpoint(gan: GAN, directory: str) -> dict:
+def restore_checkpoint(gan: keras.Model, directory: str, settings: dict | None = None) -> dict:
     """Load the checkpoint in ``directory`` into a compiled ``gan``; returns its JSON.
 
-    Returns {"step": 0} when there is no checkpoint yet (a fresh start).
+    Returns {"step": 0} when there is no checkpoint yet (a fresh start). With ``settings``,
+    a checkpoint saved with other ``settings`` (other than its length, "epochs" or "steps")
+    is refused with a ValueError: resuming it would mix two games.
     """
     path, meta = os.path.join(directory, "state.npz"), os.path.join(directory, "state.json")
     if not (os.path.exists(path) and os.path.exists(meta)):
         return {"step": 0}
     with open(meta, encoding="utf-8") as file:
         info = json.load(file)
+    saved = info.get("settings")
+    if settings is not None and saved is not None:
+        differ = sorted(key for key in set(saved) | set(settings)
+                        if key not in _LENGTHS and saved.get(key) != settings.get(key))
+        if differ:
+            changes = ", ".join(f"{key}: {saved.get(key)!r} -> {settings.get(key)!r}"
+                                for key in differ)
+            raise ValueError(f"{directory} holds a run with other settings ({changes}): "
+                             "resume it with the same settings, or start the new run in "
+                             "another directory")
     with np.load(path) as arrays:
         for group, variables in _state(gan).items():
             stored = sum(1 for key in arrays.files if key.startswith(group + "/"))
@@ -80,32 +99,27 @@ def restore_checkpoint(gan: GAN, directory: str) -> dict:
     return info
 
 
-def dcgan_info(path: str | Path = DCGAN_INFO) -> dict:
-    """What python -m tools.train_dcgan recorded: settings, training time, the judge's scores."""
-    return read_description(path, _TRAINER)
-
-
 def load_dcgan_generator(weights: str | Path = DCGAN_WEIGHTS,
-                         info: str | Path = DCGAN_INFO) -> keras.Sequential:
-    """A shipped DCGAN generator: noise (N, 100) -> images (N, 28, 28, 1) in [0, 1].
+                         record: str | Path = DCGAN_RECORD) -> keras.Sequential:
+    """A shipped DCGAN generator: noise (N, latent_dim) -> images (N, 28, 28, 1) in [0, 1].
 
     By default the conditional one (its first ten noise numbers choose the digit), rebuilt
-    from the settings recorded beside its weights.
+    from the settings of the record beside its weights (``read_record(DCGAN_RECORD)``).
     """
     weights = Path(weights)
     if not weights.exists():
         raise FileNotFoundError(f"no weights at {weights}: run "
                                 f"`python -m {_TRAINER}` in the course folder")
-    settings = dcgan_info(info)["settings"]
+    settings = read_record(record, needs=("latent_dim", "generator_width", "classes"))["settings"]
     generator = dcgan_generator(settings["latent_dim"], settings["generator_width"],
-                                settings.get("classes", 0))
+                                settings["classes"])
     generator.load_weights(str(weights))
     return generator
 
 
 def load_unconditional_dcgan_generator() -> keras.Sequential:
     """The shipped unconditional DCGAN generator (the DCGAN paper's recipe, no labels)."""
-    return load_dcgan_generator(UNCONDITIONAL_WEIGHTS, UNCONDITIONAL_INFO)
+    return load_dcgan_generator(UNCONDITIONAL_WEIGHTS, UNCONDITIONAL_RECORD)
 
 
 def dcgan_ablation(path: str | Path = ABLATION) -> dict:

@@ -9,7 +9,7 @@ import tensorflow as tf
 from course_utils._arrays import digit_images, fraction
 from course_utils.models.gan.augment import diff_augment
 from course_utils.models.gan.networks import (
-    LATENT_DIM,
+    ARTICLE_LATENT_DIM,
     DigitChoice,
     dcgan_discriminator,
     dcgan_generator,
@@ -23,6 +23,15 @@ def check_noise(noise: np.ndarray, latent_dim: int) -> np.ndarray:
         raise ValueError(f"noise must have shape (N, {latent_dim}), got {noise.shape}: "
                          f"draw it with rng.normal(size=(N, {latent_dim}))")
     return noise
+
+
+def check_label_smoothing(label_smoothing: float) -> float:
+    """The amount taken off the real images' label 1 (one-sided label smoothing), in [0, 0.5),
+    or a ValueError: at 0.5 a real image's label is no more real than a fake's."""
+    if fraction(label_smoothing, "label_smoothing") >= 0.5:
+        raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}: "
+                         "at 0.5 a real image's label is no more real than a fake's")
+    return float(label_smoothing)
 
 
 class GAN(keras.Model):
@@ -42,13 +51,11 @@ class GAN(keras.Model):
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model,
-                 latent_dim: int = LATENT_DIM, label_smoothing: float = 0.1,
+                 latent_dim: int = ARTICLE_LATENT_DIM, label_smoothing: float = 0.1,
                  from_logits: bool = True, seed: int = 0, augment: bool = False,
                  classes: int = 0, **kwargs):
         super().__init__(**kwargs)
-        if fraction(label_smoothing, "label_smoothing") >= 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}: "
-                             "at 0.5 a real image's label is no more real than a fake's")
+        label_smoothing = check_label_smoothing(label_smoothing)
         reads = discriminator.input_shape
         if bool(classes) != isinstance(reads, list):
             raise ValueError(f"classes={classes} needs a discriminator that reads "
@@ -189,8 +196,9 @@ class GAN(keras.Model):
 def build_dcgan(settings: dict) -> GAN:
     """The DCGAN game as a checkpoint's settings describe it, compiled with Adam (beta_1 0.5).
 
-    settings: the "settings" of dcgan_info() (what python -m tools.train_dcgan records), e.g.
-    ``build_dcgan(dcgan_info()["settings"])`` plays the game the shipped generator won.
+    settings: the "settings" of a DCGAN's record (what python -m tools.train_dcgan records),
+    e.g. ``build_dcgan(read_record(DCGAN_RECORD)["settings"])`` plays the game the shipped
+    generator won.
     """
     classes = settings.get("classes", 0)
     model = GAN(dcgan_generator(settings["latent_dim"], settings["generator_width"], classes),

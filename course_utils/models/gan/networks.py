@@ -11,10 +11,12 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-LATENT_DIM = 100  # the noise size of lesson 08's generators
+# lesson 08's noise size: the article's input_dim=100, kept by the DCGANs (lesson 09's
+# ConditionalGAN draws from 64 numbers: conditional_gan.CONDITIONAL_GAN_LATENT_DIM)
+ARTICLE_LATENT_DIM = 100
 
 
-def article_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
+def article_generator(latent_dim: int = ARTICLE_LATENT_DIM) -> keras.Sequential:
     """The article's generator: noise (N, latent_dim) -> flat image (N, 784) in [0, 1].
 
     The article writes Dense(128, input_dim=100, activation='relu'); in Keras 3 the input
@@ -65,7 +67,7 @@ def chosen_digits(noise: np.ndarray, classes: int = 10) -> np.ndarray:
     return np.argmax(np.asarray(noise)[:, :classes], axis=1)
 
 
-def noise_for_digits(digits: np.ndarray | list[int], latent_dim: int = LATENT_DIM,
+def noise_for_digits(digits: np.ndarray | list[int], latent_dim: int = ARTICLE_LATENT_DIM,
                      seed: int = 0, classes: int = 10) -> np.ndarray:
     """Noise (N, latent_dim) that asks a DigitChoice generator for ``digits`` (N,) ints.
 
@@ -84,7 +86,7 @@ def noise_for_digits(digits: np.ndarray | list[int], latent_dim: int = LATENT_DI
     return noise.astype(np.float32)
 
 
-def dcgan_generator(latent_dim: int = LATENT_DIM, width: int = 128,
+def dcgan_generator(latent_dim: int = ARTICLE_LATENT_DIM, width: int = 128,
                     classes: int = 0) -> keras.Sequential:
     """A DCGAN generator: noise (N, latent_dim) -> image (N, 28, 28, 1) in [0, 1].
 
