@@ -1,6 +1,6 @@
 """Train the class-conditional GAN of lesson 09 on a few labelled digits, reproducibly.
 
-    python -m tools.train_conditional_gan [--steps 3000] [--per-class 50]
+    python -m tools.train_conditional_gan [--steps 2500] [--per-class 50]
 
 Trains only on `per_class` labelled digits of each class from the training split (the
 same small set lesson 09 gives its classifiers), seeded. Progress is saved every
@@ -95,7 +95,7 @@ def command_line() -> argparse.ArgumentParser:
     """The script's options; ``recipe`` turns what it parses into a run's settings."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=2500)
     parser.add_argument("--per-class", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
