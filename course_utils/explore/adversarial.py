@@ -103,17 +103,16 @@ class GanExplorer(Explorer):
         self._networks: dict[Any, tuple[Any, list[np.ndarray], Any]] = {}
         self._game = 0
         self._probed: tuple | None = None
+        self._drawn_steps: int | None = None  # rounds in the histories last drawn
         self._build_figure(extent)
         self.reset()
         self.redraw()
-        # The plane's picture, the histories (with the guides and legends drawn over them)
-        # and the title move with the game; the arrows (the push depends on G's loss), the
-        # legend over them and the settings line move with any control; the axes stay.
+        # The plane's picture and the title move with the game; the arrows (the push
+        # depends on G's loss), the legend over them and the settings line move with any
+        # control. The axes and the histories stay: they change only when the game is
+        # played, and then so do their limits, which needs a full drawing anyway.
         self.view = FigureView(
-            self.figure, animated=[self._surface, self._real, self._fake, self._title,
-                                   *self._loss_lines.values(), self._loss_guide,
-                                   self._loss_legend, *self._output_lines.values(),
-                                   self._output_guide, self._output_legend],
+            self.figure, animated=[self._surface, self._real, self._fake, self._title],
             overlay=[self._arrows, self._legend, self._settings])
         self.watch_controls()
         self.buttons["start"].on_click(lambda _: self.start())
@@ -296,27 +295,26 @@ class GanExplorer(Explorer):
         self._loss_lines = {
             "discriminator_loss": losses.plot([], [], color="#e66101", label="D loss")[0],
             "generator_loss": losses.plot([], [], color="#5e3c99", label="G loss")[0]}
-        self._loss_guide = losses.axhline(2 * np.log(2), color="gray", linestyle=":",
-                                          linewidth=1)
+        losses.axhline(2 * np.log(2), color="gray", linestyle=":", linewidth=1)
         losses.set_ylabel("loss")
         losses.yaxis.set_major_locator(MaxNLocator(3))
         losses.xaxis.set_major_locator(MaxNLocator(4))
         losses.set_title("losses (dotted: D's loss at equilibrium, 2 log 2)", fontsize=9)
         losses.tick_params(labelbottom=False)
-        self._loss_legend = losses.legend(fontsize=7, loc="upper right")
+        losses.legend(fontsize=7, loc="upper right")
         self._losses = losses
 
         outputs = figure.add_subplot(grid[1, 1], sharex=losses)
         self._output_lines = {
             "d_real": outputs.plot([], [], color="black", label="mean D(real)")[0],
             "d_fake": outputs.plot([], [], color="#5e3c99", label="mean D(generated)")[0]}
-        self._output_guide = outputs.axhline(0.5, color="gray", linestyle=":", linewidth=1)
+        outputs.axhline(0.5, color="gray", linestyle=":", linewidth=1)
         outputs.set_ylim(0, 1)
         outputs.set_yticks([0, 0.5, 1])
         outputs.set_xlabel("round of the game (D steps, then G steps)")
         outputs.set_ylabel("D output")
         outputs.set_title("discriminator's mean output (dotted: 1/2)", fontsize=9)
-        self._output_legend = outputs.legend(fontsize=7, loc="lower left")
+        outputs.legend(fontsize=7, loc="lower left")
         self._outputs = outputs
         self._title = figure.suptitle("", fontsize=10)
         self._settings = figure.text(0.5, 0.925, "", ha="center", fontsize=8, color="#444444")
@@ -333,8 +331,9 @@ class GanExplorer(Explorer):
         """Apply the control ``moved``, then redraw what it changed.
 
         noise_dim starts a new game; the learning rates reach the optimizers. A setting
-        changes only the texts (and G's loss the arrows): the plane and the histories are
-        pasted from the last drawing. New limits (after training) need a full drawing.
+        changes only the settings line (and G's loss the arrows): the plane is pasted from
+        the last drawing. New histories (after training, or a new game after one) come with
+        new limits and need a full drawing.
         """
         if moved == "noise_dim":
             self.reset()
@@ -352,11 +351,13 @@ class GanExplorer(Explorer):
             self._probed = ((self._game, self.step), surface, points, pushes, coverage)
             self._show_game()
         self._show_arrows(kind)
-        new_limits = self._show_history() if new_state else False
+        new_history = self.step != self._drawn_steps  # a new game starts with none
+        if new_history:
+            self._show_history()
+            self._drawn_steps = self.step
         self._show_texts(kind)
         if self.view is not None:
-            self.view.refresh(full=moved is None or new_limits,
-                              overlay_only=not new_state)
+            self.view.refresh(full=moved is None or new_history, overlay_only=not new_state)
 
     def _show_game(self) -> None:
         """The discriminator's belief and the generated points, as last probed."""
@@ -374,19 +375,16 @@ class GanExplorer(Explorer):
         self._arrows.set_offsets(np.asarray(points)[:40])
         self._arrows.set_UVC(arrows[:, 0], arrows[:, 1])
 
-    def _show_history(self) -> bool:
-        """Both losses and D's mean outputs so far; True when the axes' limits changed."""
+    def _show_history(self) -> None:
+        """Both losses and D's mean outputs so far, on limits that hold them."""
         steps = np.arange(1, self.step + 1)
         for key, line in {**self._loss_lines, **self._output_lines}.items():
             line.set_data(steps, self.history[key])
-        limits = (self._losses.get_xlim(), self._losses.get_ylim())
-        right = max(self.step, 10)
-        self._losses.set_xlim(0, right)  # shared with the outputs' axes
+        self._losses.set_xlim(0, max(self.step, 10))  # shared with the outputs' axes
         if self.step:
             values = self.history["discriminator_loss"] + self.history["generator_loss"]
             low, high = min(min(values), 0.0), max(max(values), 2 * np.log(2))
             self._losses.set_ylim(low - 0.1, high + 0.1)
-        return limits != (self._losses.get_xlim(), self._losses.get_ylim())
 
     def _show_texts(self, kind: str) -> None:
         title = f"round {self.step}"
