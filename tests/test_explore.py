@@ -122,3 +122,13 @@ def test_a_control_change_calls_the_hook_with_the_controls_name():
     explorer.redraw = lambda name=None: moved.append(name) or redraw(name)
     explorer.controls["level"].value = 0.7
     assert moved == ["level"]
+
+
+@pytest.mark.parametrize("module, name, home", [
+    ("conv", "filter_image", "course_utils.conv"), ("conv", "PRESETS", "course_utils.conv"),
+    ("recurrence", "unroll", "course_utils.recurrence"),
+    ("gan", "slerp", "course_utils.models.gan"),
+])
+def test_explore_holds_widgets_not_the_library_code_notebooks_call(module, name, home):
+    assert not hasattr(getattr(explore, module), name), f"explore.{module}.{name}: use {home}"
+    assert hasattr(importlib.import_module(home), name)

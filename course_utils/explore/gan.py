@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.explore._base import Explorer, FigureView
-from course_utils.models.gan.latent import slerp
+from course_utils.models.gan import latent
 
 __all__ = ["latent_directions", "latent_point", "LatentExplorer"]
 
@@ -39,7 +39,7 @@ def latent_point(start: np.ndarray, end: np.ndarray, mix: float, directions: np.
     if directions.ndim != 2 or amounts.shape != (len(directions),):
         raise ValueError(f"need directions (K, D) and amounts (K,), got {directions.shape} "
                          f"and {amounts.shape}")
-    return slerp(start, end, mix) + amounts @ directions
+    return latent.slerp(start, end, mix) + amounts @ directions
 
 
 class LatentExplorer(Explorer):
