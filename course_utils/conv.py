@@ -5,6 +5,8 @@
     global_average_pool(x)                         like GlobalAveragePooling2D
     conv_output_size(n, k, stride, padding)        the length of one output axis
     receptive_field(layers)                        how far one output cell sees
+    filter_image(image, weights)                   one grey image through one 3x3 filter
+    PRESETS                                        classic 3x3 filters by name
 
 Lesson 01 writes the sliding window with loops; these are the same computation,
 vectorised with ``sliding_window_view`` so the explorers stay fast. 'same' padding
@@ -17,7 +19,7 @@ so that its body is the computation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,7 +28,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from course_utils import _arrays
 
 __all__ = ["conv2d", "conv2d_transpose", "pool2d", "global_average_pool", "conv_output_size",
-           "same_padding", "receptive_field"]
+           "same_padding", "receptive_field", "PRESETS", "filter_image"]
 
 _PADDINGS = ("valid", "same")
 _MODES = ("max", "average")
@@ -183,6 +185,35 @@ def global_average_pool(x: np.ndarray) -> np.ndarray:
     a feature that moves inside the map (without leaving it) gives the same output.
     """
     return _check_images(x, "global_average_pool").mean(axis=(1, 2))
+
+
+PRESETS: dict[str, np.ndarray] = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float32),
+    "blur": np.full((3, 3), 1 / 9, dtype=np.float32),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=np.float32),
+    "sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32),
+    "sobel y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float32),
+    "laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.float32),
+    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=np.float32),
+}
+"""Classic 3x3 filters by name, each of shape (3, 3) (lessons 01 and 02)."""
+
+
+def filter_image(image: np.ndarray, weights: np.ndarray, stride: int = 1,
+                 padding: str = "valid", conv2d: Callable[..., np.ndarray] = conv2d
+                 ) -> np.ndarray:
+    """One grey image through one filter: image (H, W), weights (kh, kw) -> (H_out, W_out).
+
+    conv2d: the convolution to use, with the signature of ``conv2d`` above (lesson 01's
+    own loops once they pass their check).
+    """
+    image = np.asarray(image, dtype=np.float32)
+    weights = np.asarray(weights, dtype=np.float32)
+    if image.ndim != 2 or weights.ndim != 2:
+        raise ValueError(f"image and weights must be 2-D (H, W) and (kh, kw), got shapes "
+                         f"{image.shape} and {weights.shape}")
+    return np.asarray(conv2d(image[None, :, :, None], weights[:, :, None, None],
+                             stride=stride, padding=padding))[0, :, :, 0]
 
 
 # ---------------------------------------------------------------- input checks

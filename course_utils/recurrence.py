@@ -5,12 +5,16 @@ stores it: W is SimpleRNN's ``kernel`` (D, H), U its ``recurrent_kernel`` (H, H)
 ``bias`` (H,), so ``layer.get_weights()`` gives ``W, U, b`` in that order. The lesson writes
 the same thing with column vectors as h_t = tanh(W x_t + U h_(t-1) + b).
 
+``unroll`` runs one sequence and measures how much each state still depends on the first
+input, what lesson 04's explorer draws.
+
 Each function checks its arguments with one call to a helper at the end of the module,
 so that its body is the computation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -20,7 +24,7 @@ from course_utils._arrays import finite_array
 
 __all__ = ["rnn_step", "simple_rnn", "simple_rnn_parameter_count", "bptt", "Gradients",
            "input_gradient_norms", "clip_by_global_norm", "spectral_radius",
-           "with_spectral_radius", "recurrent_matrix"]
+           "with_spectral_radius", "recurrent_matrix", "unroll"]
 
 
 class Gradients(NamedTuple):
@@ -160,6 +164,45 @@ def recurrent_matrix(units: int, radius: float, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.standard_normal((units, units)))
     return q * np.sign(np.diag(r)) * radius
+
+
+def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
+           readout: np.ndarray, forward: Callable[..., np.ndarray] | None = None
+           ) -> dict[str, np.ndarray]:
+    """Run one sequence through the recurrence and record what lesson 04's explorer shows.
+
+    x: (T, D) one sequence; W: (D, H); U: (H, H); b: (H,); readout: (H,) output weights.
+    forward: the forward pass to run, ``forward(x, W, U, b)`` on a batch (N, T, D) returning
+    every hidden state (N, T, H): lesson 04's own once it passes its check; ``simple_rnn``
+    with ``return_sequences=True`` if None.
+    Returns ``states`` (T, H), ``outputs`` (T,) = states @ readout, and ``memory`` (T,):
+    the size of dh_t/dx_0, how much the hidden state at step t still depends on the first
+    input (the Jacobian's Frobenius norm).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence of shape (T, D), got shape {x.shape}")
+    readout = np.asarray(readout, dtype=np.float64)
+    if forward is None:
+        states = simple_rnn(x[None], W, U, b, return_sequences=True)
+    else:
+        states = forward(x[None], W, U, b)
+    states = np.asarray(states, dtype=np.float64)
+    expected = (1, len(x), np.shape(U)[0])
+    if states.shape != expected:
+        raise ValueError(f"the forward pass returned shape {states.shape} for one sequence of "
+                         f"{len(x)} steps; expected {expected}, every hidden state")
+    states = states[0]
+    if readout.shape != (states.shape[1],):
+        raise ValueError(f"readout must have shape ({states.shape[1]},), got {readout.shape}")
+    U = np.asarray(U, dtype=np.float64)
+    jacobian = (1.0 - states[0] ** 2)[:, None] * np.asarray(W, dtype=np.float64).T  # (H, D)
+    memory = np.empty(len(x))
+    memory[0] = np.linalg.norm(jacobian)
+    for t in range(1, len(x)):
+        jacobian = (1.0 - states[t] ** 2)[:, None] * (U.T @ jacobian)
+        memory[t] = np.linalg.norm(jacobian)
+    return {"states": states, "outputs": states @ readout, "memory": memory}
 
 
 # ---------------------------------------------------------------- input checks

@@ -250,3 +250,25 @@ def test_a_1x1_convolution_is_a_dense_layer_on_every_pixel(height, width, channe
     np.testing.assert_allclose(got, x @ kernel[0, 0] + bias, atol=1e-5)
     np.testing.assert_allclose(got, np.asarray(layer(x)), atol=1e-4)
     np.testing.assert_allclose(got, np.asarray(dense(x)), atol=1e-4)
+
+
+def test_filter_image_is_conv2d_on_one_channel():
+    image = np.random.default_rng(0).random((9, 7)).astype(np.float32)
+    weights = conv.PRESETS["laplacian"]
+    expected = conv.conv2d(image[None, :, :, None], weights[:, :, None, None], stride=2,
+                           padding="same")[0, :, :, 0]
+    np.testing.assert_allclose(conv.filter_image(image, weights, 2, "same"), expected)
+
+
+def test_presets_are_named_3x3_filters():
+    assert {"identity", "blur", "sobel x", "sobel y"} <= set(conv.PRESETS)
+    image = np.random.default_rng(1).random((6, 6)).astype(np.float32)
+    np.testing.assert_allclose(conv.filter_image(image, conv.PRESETS["identity"], padding="same"),
+                               image)
+    for name, weights in conv.PRESETS.items():
+        assert weights.shape == (3, 3), name
+
+
+def test_filter_image_explains_bad_input():
+    with pytest.raises(ValueError, match=r"2-D \(H, W\) and \(kh, kw\)"):
+        conv.filter_image(np.zeros((1, 5, 5)), conv.PRESETS["blur"])

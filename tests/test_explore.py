@@ -1,8 +1,12 @@
 """The explorer base and the start-here explorer."""
 
+import importlib
+import inspect
+
 import numpy as np
 import pytest
 
+from course_utils import explore
 from course_utils.explore import measure_latency, start
 from tests.conftest import assert_within_latency_budget
 
@@ -90,3 +94,41 @@ def test_figure_view_blitting_draws_the_same_picture_as_a_full_drawing():
     np.testing.assert_array_equal(blitted, full)
     line.set_ydata([0.0, 0.0])
     assert view.png(full=False) != view.image.value, "the animated line moved"
+
+
+
+def _explorer_classes():
+    for name in sorted(explore._MODULES):
+        module = importlib.import_module(f"course_utils.explore.{name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, explore.Explorer) and cls is not explore.Explorer:
+                yield cls
+
+
+def test_every_explorer_redraws_through_the_one_hook():
+    classes = list(_explorer_classes())
+    assert len(classes) == 9
+    for cls in classes:
+        assert cls.redraw is not explore.Explorer.redraw, f"{cls.__name__} has no redraw()"
+        assert list(inspect.signature(cls.redraw).parameters) == ["self", "moved"], cls
+        for other in ("update", "_update", "draw", "_draw"):
+            assert not hasattr(cls, other), f"{cls.__name__}.{other}: redraw is the one hook"
+
+
+def test_a_control_change_calls_the_hook_with_the_controls_name():
+    explorer = start.ThresholdExplorer(_digit(), level=0.5)
+    moved = []
+    redraw = explorer.redraw
+    explorer.redraw = lambda name=None: moved.append(name) or redraw(name)
+    explorer.controls["level"].value = 0.7
+    assert moved == ["level"]
+
+
+@pytest.mark.parametrize("module, name, home", [
+    ("conv", "filter_image", "course_utils.conv"), ("conv", "PRESETS", "course_utils.conv"),
+    ("recurrence", "unroll", "course_utils.recurrence"),
+    ("gan", "slerp", "course_utils.models.gan"),
+])
+def test_explore_holds_widgets_not_the_library_code_notebooks_call(module, name, home):
+    assert not hasattr(getattr(explore, module), name), f"explore.{module}.{name}: use {home}"
+    assert hasattr(importlib.import_module(home), name)

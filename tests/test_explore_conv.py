@@ -29,17 +29,9 @@ def test_the_kernel_explorer_runs_on_the_convolution_it_is_given():
 
     explorer = explore_conv.KernelExplorer(photo="camera", preset="sobel x", size=32,
                                            conv2d=my_conv2d)
-    expected = 2 * explore_conv.filter_image(explorer.photos["camera"], explorer.weights())
+    expected = 2 * conv.filter_image(explorer.photos["camera"], explorer.weights())
     np.testing.assert_allclose(explorer.output(), expected, rtol=1e-6)
     assert calls and calls[-1] == (1, 32, 32, 1)
-
-
-def test_filter_image_is_conv2d_on_one_channel():
-    image = np.random.default_rng(0).random((9, 7)).astype(np.float32)
-    weights = explore_conv.PRESETS["laplacian"]
-    expected = conv.conv2d(image[None, :, :, None], weights[:, :, None, None], stride=2,
-                           padding="same")[0, :, :, 0]
-    np.testing.assert_allclose(explore_conv.filter_image(image, weights, 2, "same"), expected)
 
 
 def test_identity_preset_returns_the_photo(kernel_explorer):
@@ -61,7 +53,7 @@ def test_each_kernel_control_changes_the_image(kernel_explorer, name, value):
 
 def test_preset_fills_the_weights_and_editing_one_makes_it_custom(kernel_explorer):
     kernel_explorer.controls["preset"].value = "sharpen"
-    np.testing.assert_array_equal(kernel_explorer.weights(), explore_conv.PRESETS["sharpen"])
+    np.testing.assert_array_equal(kernel_explorer.weights(), conv.PRESETS["sharpen"])
     kernel_explorer.controls["w00"].value = 2.0
     assert kernel_explorer.controls["preset"].value == "custom"
     assert kernel_explorer.weights()[0, 0] == 2.0

@@ -100,3 +100,20 @@ def test_moving_the_horizon_reuses_the_window_forecasts():
     np.testing.assert_allclose(explorer._lines["linear"].get_ydata(), fresh["linear"])
     np.testing.assert_allclose(explorer._curves["linear"].get_ydata()[4],
                                forecast.mae(fresh["linear"], fresh["truth"]))
+
+
+def test_a_new_window_refits_only_the_linear_model_and_keeps_the_axes(monkeypatch):
+    explorer = _explorer()
+    drawn = []
+    draw = explorer._bottom.draw
+    monkeypatch.setattr(explorer._bottom, "draw",
+                        lambda *args, **kw: drawn.append(1) or draw(*args, **kw))
+    persistence = explorer._curves["persistence"].get_ydata().copy()
+    explorer.controls["window"].value = 4
+    fresh = explorer.forecasts(4, 1)  # compare() from scratch, for every method
+    for name in ("persistence", "seasonal naive", "linear", "truth"):
+        np.testing.assert_allclose(explorer.by_horizon(4)[0][0][name], fresh[name])
+    np.testing.assert_allclose(explorer._lines["linear"].get_ydata(), fresh["linear"])
+    np.testing.assert_allclose(explorer._curves["persistence"].get_ydata(), persistence)
+    # the worst error, a baseline's, sets the y-limits: the same axes, pasted, not redrawn
+    assert drawn == []

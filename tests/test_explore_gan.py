@@ -1,4 +1,5 @@
-"""The latent explorer: its numpy pieces, its live updates and its speed."""
+"""The latent explorer: its numpy pieces, its live updates and its speed (slerp: see
+test_models_gan_latent.py)."""
 
 import numpy as np
 import pytest
@@ -16,23 +17,6 @@ def generator():
     return gan.dcgan_generator(width=16)
 
 
-def test_slerp_ends_at_its_endpoints_and_keeps_the_length():
-    rng = np.random.default_rng(0)
-    start, end = rng.normal(size=(2, 100))
-    np.testing.assert_allclose(explore_gan.slerp(start, end, 0.0), start, atol=1e-12)
-    np.testing.assert_allclose(explore_gan.slerp(start, end, 1.0), end, atol=1e-12)
-    middle = explore_gan.slerp(start, end, 0.5)
-    straight = (start + end) / 2
-    norms = np.linalg.norm([start, end], axis=1)
-    assert norms.min() - 1e-9 <= np.linalg.norm(middle) <= norms.max() + 1e-9
-    assert np.linalg.norm(straight) < np.linalg.norm(middle)
-
-
-def test_slerp_of_parallel_vectors_falls_back_to_a_line():
-    start = np.ones(4)
-    np.testing.assert_allclose(explore_gan.slerp(start, 2 * start, 0.5), 1.5 * start)
-
-
 def test_directions_are_orthonormal():
     directions = explore_gan.latent_directions(100, 3, seed=1)
     assert directions.shape == (3, 100)
@@ -47,8 +31,6 @@ def test_latent_point_moves_along_directions():
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: explore_gan.slerp(np.zeros(3), np.zeros(4), 0.5), "same length"),
-    (lambda: explore_gan.slerp(np.ones(3), np.ones(3), 1.5), "mix must be a number in [0, 1]"),
     (lambda: explore_gan.latent_directions(5, 6), "count must be an int between"),
     (lambda: explore_gan.latent_point(np.ones(3), np.ones(3), 0.5, np.eye(3), np.ones(2)),
      "amounts (K,)"),
@@ -92,8 +74,8 @@ def test_the_judge_verdict_is_shown(generator):
 def test_a_slider_move_draws_one_image(generator):
     explorer = explore_gan.LatentExplorer(generator)
     batches = []
-    draw = explorer.draw
-    explorer.draw = lambda noise: batches.append(len(noise)) or draw(noise)
+    generate = explorer.generate
+    explorer.generate = lambda noise: batches.append(len(noise)) or generate(noise)
     explorer.controls["direction_2"].value = -1.0
     explorer.controls["mix"].value = 0.5
     assert batches == [1, 1]

@@ -19,39 +19,6 @@ def _pulse(steps=12, height=1.0):
     return x
 
 
-def test_unroll_matches_the_reference_and_finite_differences():
-    W, U, b = _weights()
-    x = np.random.default_rng(1).normal(size=(10, 1))
-    readout = np.linspace(-1, 1, 6)
-    run = explore.recurrence.unroll(x, W, U, b, readout)
-    states = recurrence.simple_rnn(x[None], W, U, b, return_sequences=True)[0]
-    np.testing.assert_allclose(run["states"], states)
-    np.testing.assert_allclose(run["outputs"], states @ readout)
-    epsilon = 1e-6
-    nudged = x.copy()
-    nudged[0, 0] += epsilon
-    moved = recurrence.simple_rnn(nudged[None], W, U, b, return_sequences=True)[0]
-    np.testing.assert_allclose(run["memory"], np.linalg.norm((moved - states) / epsilon, axis=1),
-                               rtol=1e-4)
-
-
-def test_memory_fades_below_radius_one_and_grows_above():
-    W, U, b = _weights()
-    fading = explore.recurrence.unroll(_pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
-    # a small pulse keeps tanh near its linear part, where radius 2 doubles it every step
-    growing = explore.recurrence.unroll(_pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
-    assert fading[-1] < 1e-6 * fading[0]
-    assert growing[6] > 30 * growing[0]
-
-
-def test_unroll_explains_bad_input():
-    W, U, b = _weights()
-    with pytest.raises(ValueError, match=r"\(T, D\)"):
-        explore.recurrence.unroll(np.zeros(5), W, U, b, np.ones(6))
-    with pytest.raises(ValueError, match=r"readout must have shape \(6,\)"):
-        explore.recurrence.unroll(_pulse(), W, U, b, np.ones(4))
-
-
 def test_explorer_updates_the_figure_for_every_control():
     explorer = explore.recurrence.RecurrenceExplorer(_pulse(), *_weights(), radius=1.0)
     assert explorer.name == "recurrence"
@@ -101,9 +68,3 @@ def test_the_explorer_runs_on_a_forward_pass_given_to_it():
     assert len(calls) == len(explore.recurrence.RADII) and calls[0] == (1, 12, 1)
     for radius in explore.recurrence.RADII:
         np.testing.assert_allclose(view.runs[radius]["states"], reference.runs[radius]["states"])
-
-
-def test_a_forward_pass_with_the_wrong_shape_is_named():
-    W, U, b = _weights()
-    with pytest.raises(ValueError, match="every hidden state"):
-        explore.recurrence.unroll(_pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)

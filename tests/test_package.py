@@ -2,6 +2,7 @@
 
 import pkgutil
 import re
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,12 @@ def test_a_missing_explorer_module_says_which_exist():
 ])
 def test_the_table_reader_reads_a_table(docstring, prefix):
     assert _table(docstring, prefix) == ({"env", "data"} if not prefix else {"start"})
+
+
+def test_contributings_map_names_every_module():
+    contributing = (Path(course_utils.__file__).parents[1] / "CONTRIBUTING.md").read_text()
+    layout = contributing[contributing.index("course_utils/     "):contributing.index("\ntests/ ")]
+    named = set(re.findall(r"\b(\w+)(?:\.py\b|/)", layout))
+    missing = (_public_modules(course_utils) | {f"_{name}" for name in ("arrays", "lazy")}) - named
+    assert not missing, f"CONTRIBUTING.md's layout does not name {sorted(missing)}"
+    assert _public_modules(models) <= named, sorted(_public_modules(models) - named)

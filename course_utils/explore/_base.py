@@ -1,9 +1,15 @@
 """What every explorer shares: a figure drawn once and updated in place, and its latency.
 
 An explorer is a plain compute function plus a thin UI, so that a test can call the one
-and drive the other by setting a control's ``.value``: subclass
-``Explorer``, build ``self.controls`` (name -> ipywidget) and a ``FigureView``, and
-redraw with ``set_data`` + ``FigureView.refresh()`` when a control changes.
+and drive the other by setting a control's ``.value``: subclass ``Explorer``, build
+``self.controls`` (name -> ipywidget) and a ``FigureView``, then call ``self.redraw()``
+once and ``self.watch_controls()``.
+
+The one redraw hook is ``redraw(moved: str | None = None) -> None``. ``moved`` is the name
+of the control that changed (a key of ``controls``); None means "draw everything" (the
+first drawing, or after training). It updates only what that control moves, with
+``set_data`` and the like, then ``FigureView.refresh()``: a full drawing when limits, ticks
+or static artists changed, otherwise ``full=False`` (only the animated artists).
 """
 
 from __future__ import annotations
@@ -29,36 +35,57 @@ class FigureView:
     The figure is not registered with pyplot, so it never appears twice in a notebook.
     ``animated`` artists are the ones an update changes: a refresh with ``full=False``
     pastes the last full drawing (axes, ticks, labels: most of the time) and draws only
-    them on top, which is how matplotlib animations stay fast (blitting).
+    them on top, which is how matplotlib animations stay fast (blitting). ``overlay``
+    artists are drawn over those: ``overlay_only=True`` pastes the last drawing of the
+    animated artists and draws only the overlay, for a change that moves nothing else.
     """
 
-    def __init__(self, figure: Figure, dpi: int = 80, animated: Iterable[Any] = ()):
+    def __init__(self, figure: Figure, dpi: int = 80, animated: Iterable[Any] = (),
+                 overlay: Iterable[Any] = ()):
         import ipywidgets
 
         self.figure = figure
         figure.set_dpi(dpi)
         FigureCanvasAgg(figure)
-        self.animated = list(animated)
-        for artist in self.animated:
+        self.animated, self.overlay = list(animated), list(overlay)
+        # the frame of an axes with moving content goes over it, as in a full drawing
+        axes = list(dict.fromkeys(artist.axes for artist in self.animated + self.overlay
+                                  if artist.axes is not None))
+        self.animated += [spine for axis in axes for spine in axis.spines.values()
+                          if spine.get_visible()]
+        for artist in self.animated + self.overlay:
             artist.set_animated(True)  # left out of full drawings, drawn on top of them
         self._background = None
+        self._under_overlay = None
         self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(width="auto"))
         self.refresh()
 
-    def png(self, full: bool = True) -> bytes:
+    def png(self, full: bool = True, overlay_only: bool = False) -> bytes:
         """The figure as it is now, as PNG bytes.
 
-        full=False redraws only the animated artists over the last full drawing: use it
-        when nothing else changed (no new limits, ticks or static artists).
+        full=False redraws only the animated and overlay artists over the last full
+        drawing: use it when nothing else changed (no new limits, ticks or static artists).
+        overlay_only=True redraws only the overlay artists over the last drawing of the
+        animated ones: use it when only the overlay changed.
         """
         canvas = self.figure.canvas
+        blitting = bool(self.animated or self.overlay)
         if full or self._background is None:
             canvas.draw()
-            if self.animated:
+            if blitting:
                 self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
+            overlay_only = False
+        elif not (overlay_only and self._under_overlay is not None):
             canvas.restore_region(self._background)
-        for artist in self.animated:
+            overlay_only = False
+        if overlay_only:
+            canvas.restore_region(self._under_overlay)
+        else:
+            for artist in self.animated:
+                self.figure.draw_artist(artist)
+            if self.overlay:
+                self._under_overlay = canvas.copy_from_bbox(self.figure.bbox)
+        for artist in self.overlay:
             self.figure.draw_artist(artist)
         buffer = io.BytesIO()
         # light compression: the PNG is sent once and shown once, encoding time matters more
@@ -66,8 +93,8 @@ class FigureView:
                                                               compress_level=1)
         return buffer.getvalue()
 
-    def refresh(self, full: bool = True) -> None:
-        self.image.value = self.png(full)
+    def refresh(self, full: bool = True, overlay_only: bool = False) -> None:
+        self.image.value = self.png(full, overlay_only)
 
 
 def hide_ticks(axis: Any) -> None:
@@ -80,13 +107,15 @@ def show_image(axis: Any, shown: Any, image: np.ndarray) -> None:
     """Replace an AxesImage's data, resizing the axes when the shape changed.
 
     The grey scale runs from the image's 0.5th to its 99.5th percentile: a few extreme
-    cells would otherwise leave the rest one grey.
+    cells would otherwise leave the rest one grey. The axes' box is fitted to the new shape
+    at once, so the image can be redrawn alone (``FigureView.refresh(full=False)``).
     """
     height, width = image.shape
     shown.set_data(image)
     shown.set_extent((-0.5, width - 0.5, height - 0.5, -0.5))
     axis.set_xlim(-0.5, width - 0.5)
     axis.set_ylim(height - 0.5, -0.5)
+    axis.apply_aspect()  # what a full drawing would do first
     low, high = (float(value) for value in np.percentile(image, [0.5, 99.5]))
     shown.set_clim(low, high if high > low else low + 1e-6)
 
@@ -96,6 +125,9 @@ class Explorer:
 
     Displaying an explorer shows the live widget in JupyterLab and, for static
     renderers (GitHub, a built HTML page), a PNG of its current state.
+
+    Subclasses implement one hook, ``redraw(moved=None)``, and call ``watch_controls()``
+    so that every control change calls it with the control's name.
     """
 
     name = "explorer"
@@ -104,6 +136,18 @@ class Explorer:
         self.controls: dict[str, Any] = {}
         self.view: FigureView | None = None
         self.widget: Any = None
+
+    def redraw(self, moved: str | None = None) -> None:
+        """Bring the figure up to date after control ``moved`` changed (None: everything).
+
+        Redraw only what that control moves; leave static artists and unchanged results be.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define redraw(moved=None)")
+
+    def watch_controls(self) -> None:
+        """Call ``redraw(name)`` whenever the control ``name`` changes value."""
+        for name, control in self.controls.items():
+            control.observe(lambda change, name=name: self.redraw(name), names="value")
 
     def sweep(self) -> list[tuple[str, Any]]:
         """Control changes that exercise every control, for latency measurements."""

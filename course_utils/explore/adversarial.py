@@ -100,18 +100,25 @@ class GanExplorer(Explorer):
         self._grid_shape = grid_x.shape
         self._shown_real = real_points[np.random.default_rng(seed).permutation(
             len(real_points))[:400]]
+        self._networks: dict[Any, tuple[Any, list[np.ndarray], Any]] = {}
+        self._game = 0
+        self._probed: tuple | None = None
+        self._drawn_steps: int | None = None  # rounds in the histories last drawn
         self._build_figure(extent)
         self.reset()
-        self.draw()
-        self.view = FigureView(self.figure)
-
-        for name, control in self.controls.items():
-            control.observe(self._on_noise_dim if name == "noise_dim" else self._on_setting,
-                            names="value")
+        self.redraw()
+        # The plane's picture and the title move with the game; the arrows (the push
+        # depends on G's loss), the legend over them and the settings line move with any
+        # control. The axes and the histories stay: they change only when the game is
+        # played, and then so do their limits, which needs a full drawing anyway.
+        self.view = FigureView(
+            self.figure, animated=[self._surface, self._real, self._fake, self._title],
+            overlay=[self._arrows, self._legend, self._settings])
+        self.watch_controls()
         self.buttons["start"].on_click(lambda _: self.start())
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.train(steps=1))
-        self.buttons["reset"].on_click(lambda _: self._reset_and_show())
+        self.buttons["reset"].on_click(lambda _: self._new_game())
         left = ipywidgets.VBox([self.controls[name] for name in
                                 ("generator_learning_rate", "discriminator_learning_rate",
                                  "generator_loss")])
@@ -133,74 +140,57 @@ class GanExplorer(Explorer):
         return self._running
 
     def reset(self) -> None:
-        """New generator and discriminator (same seed), empty history, fresh optimizers."""
+        """A new game: both networks at their starting weights (same seed), fresh optimizers,
+        empty history."""
         import keras
-        import tensorflow as tf
 
         self._running = False
-        noise_dim = self.controls["noise_dim"].value
-        self._noise_dim = noise_dim
+        self._noise_dim = self.controls["noise_dim"].value
         self._rng = np.random.default_rng(self.seed)
-        self.generator = adversarial.make_generator(noise_dim, self.hidden_units,
-                                                    seed=self.seed)
-        self.discriminator = adversarial.make_discriminator(2, self.hidden_units,
-                                                            seed=self.seed + 100)
+        self.generator, self.discriminator, self._probe_networks = self._fresh_networks(
+            self._noise_dim)
         self._generator_optimizer = keras.optimizers.Adam(
             self.controls["generator_learning_rate"].value, beta_1=0.5)
         self._discriminator_optimizer = keras.optimizers.Adam(
             self.controls["discriminator_learning_rate"].value, beta_1=0.5)
+        self._discriminator_step = _discriminator_step(
+            self.generator, self.discriminator, self._discriminator_optimizer)
+        self._generator_steps = {kind: _generator_step(self.generator, self.discriminator,
+                                                       self._generator_optimizer, kind)
+                                 for kind in _LOSSES.values()}
         self._probe_noise = np.random.default_rng(self.seed + 1).standard_normal(
-            (2000, noise_dim)).astype(np.float32)
+            (2000, self._noise_dim)).astype(np.float32)
         self.history = {key: [] for key in ("discriminator_loss", "generator_loss",
                                             "d_real", "d_fake")}
         self.coverage = None
-        generator, discriminator = self.generator, self.discriminator
-        generator_optimizer = self._generator_optimizer
-        discriminator_optimizer = self._discriminator_optimizer
-        bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        self._game += 1  # what was probed belongs to the game before
 
-        @tf.function
-        def discriminator_step(x_real, z):
-            with tf.GradientTape() as tape:
-                real_logits = discriminator(x_real, training=True)
-                fake_logits = discriminator(generator(z, training=True), training=True)
-                loss = (bce(tf.ones_like(real_logits), real_logits)
-                        + bce(tf.zeros_like(fake_logits), fake_logits))
-            variables = discriminator.trainable_variables
-            discriminator_optimizer.apply_gradients(zip(tape.gradient(loss, variables),
-                                                        variables))
-            return loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(
-                tf.sigmoid(fake_logits))
+    def _fresh_networks(self, noise_dim: int) -> tuple[Any, Any, Any]:
+        """The generator for ``noise_dim``, the discriminator, and the probe of the pair.
 
-        def generator_loss(fake_logits, kind):
-            if kind == "minimax":  # mean log(1 - D(G(z)))
-                return -bce(tf.zeros_like(fake_logits), fake_logits)
-            return bce(tf.ones_like(fake_logits), fake_logits)  # -mean log D(G(z))
+        Each network is built once (a build costs tens of ms) and later put back to the
+        weights it was built with: the same networks a new build with the same seed gives.
+        The compiled probe then stays valid, so a new game costs no new tracing.
+        """
+        if "discriminator" not in self._networks:
+            discriminator = adversarial.make_discriminator(2, self.hidden_units,
+                                                           seed=self.seed + 100)
+            self._networks["discriminator"] = (discriminator, discriminator.get_weights(), None)
+        discriminator, weights, _ = self._networks["discriminator"]
+        discriminator.set_weights(weights)
+        if noise_dim not in self._networks:
+            generator = adversarial.make_generator(noise_dim, self.hidden_units, seed=self.seed)
+            self._networks[noise_dim] = (generator, generator.get_weights(),
+                                         _probe_function(generator, discriminator))
+        generator, weights, probe = self._networks[noise_dim]
+        generator.set_weights(weights)
+        return generator, discriminator, probe
 
-        def make_generator_step(kind):
-            @tf.function
-            def generator_step(z):
-                with tf.GradientTape() as tape:
-                    loss = generator_loss(discriminator(generator(z, training=True),
-                                                        training=True), kind)
-                variables = generator.trainable_variables
-                generator_optimizer.apply_gradients(zip(tape.gradient(loss, variables),
-                                                        variables))
-                return loss
-            return generator_step
-
-        def probe(grid, z, kind):  # eager: nothing to trace when the models are rebuilt
-            surface = tf.sigmoid(discriminator(grid, training=False))
-            points = generator(z, training=False)
-            with tf.GradientTape() as tape:
-                tape.watch(points)
-                loss = generator_loss(discriminator(points, training=False), kind)
-            return surface, points, -tape.gradient(loss, points)
-
-        self._discriminator_step = discriminator_step
-        self._generator_steps = {kind: make_generator_step(kind) for kind in _LOSSES.values()}
-        self._probe = probe
-        self._probed: tuple | None = None
+    def _probe(self, grid: np.ndarray, z: np.ndarray, kind: str) -> tuple[Any, Any, Any]:
+        """D(x) on ``grid`` (M, 2), the points G makes from ``z`` (N, noise_dim), and minus
+        the gradient of G's loss ``kind`` with respect to each point (N, 2)."""
+        surface, points, pushes = self._probe_networks(grid, z)
+        return surface, points, pushes[kind]
 
     def _play_round(self) -> None:
         batch, noise_dim = self.batch_size, self._noise_dim
@@ -223,7 +213,7 @@ class GanExplorer(Explorer):
             raise ValueError(f"steps must be a positive int, got {steps!r}")
         for _ in range(steps):
             self._play_round()
-        self.draw()
+        self.redraw()
 
     def start(self) -> asyncio.Task | None:
         """Train in the background on the kernel's event loop until paused or ``max_steps``."""
@@ -250,27 +240,17 @@ class GanExplorer(Explorer):
                 for _ in range(5):  # a chunk of about 10 ms, then let the kernel breathe
                     self._play_round()
                 if self.step - drawn_at >= self.refresh_every:
-                    self.draw()
+                    self.redraw()
                     drawn_at = self.step
                 await asyncio.sleep(0)
         finally:
             self._running = False
-            self.draw()
+            self.redraw()
 
     # ----- controls -------------------------------------------------------------------------
-    def _on_setting(self, change: dict) -> None:
-        self._generator_optimizer.learning_rate.assign(
-            self.controls["generator_learning_rate"].value)
-        self._discriminator_optimizer.learning_rate.assign(
-            self.controls["discriminator_learning_rate"].value)
-        self.draw()
-
-    def _on_noise_dim(self, change: dict) -> None:
-        self._reset_and_show()
-
-    def _reset_and_show(self) -> None:
+    def _new_game(self) -> None:
         self.reset()
-        self.draw()
+        self.redraw()
 
     def sweep(self) -> list[tuple[str, Any]]:
         """Every control that redraws the figure, each moved away and back."""
@@ -296,7 +276,7 @@ class GanExplorer(Explorer):
                                      extent=(-extent, extent, -extent, extent), cmap="RdBu",
                                      vmin=0, vmax=1, alpha=0.75, interpolation="nearest")
         real = self._shown_real
-        plane.scatter(real[:, 0], real[:, 1], s=4, c="black", label="real")
+        self._real = plane.scatter(real[:, 0], real[:, 1], s=4, c="black", label="real")
         self._fake = plane.scatter(np.zeros(300), np.zeros(300), s=9, facecolors="white",
                                    edgecolors="#333333", linewidths=0.5, label="generated")
         self._arrows = plane.quiver(np.zeros(40), np.zeros(40), np.zeros(40), np.zeros(40),
@@ -308,7 +288,7 @@ class GanExplorer(Explorer):
         plane.set_xticks([-2, 0, 2])
         plane.set_yticks([-2, 0, 2])
         plane.set_xlabel("x1   (background: D(x), blue = 'real', red = 'generated')", fontsize=8)
-        plane.legend(loc="upper right", fontsize=7, framealpha=0.85)
+        self._legend = plane.legend(loc="upper right", fontsize=7, framealpha=0.85)
         self._plane = plane
 
         losses = figure.add_subplot(grid[0, 1])
@@ -347,35 +327,66 @@ class GanExplorer(Explorer):
         points = np.asarray(self.generator(self._probe_noise, training=False))
         return adversarial.mode_coverage(points, self.centers, self.std)
 
-    def draw(self) -> None:
-        """Update every artist from the current models and history, then refresh the image."""
+    def redraw(self, moved: str | None = None) -> None:
+        """Apply the control ``moved``, then redraw what it changed.
+
+        noise_dim starts a new game; the learning rates reach the optimizers. A setting
+        changes only the settings line (and G's loss the arrows): the plane is pasted from
+        the last drawing. New histories (after training, or a new game after one) come with
+        new limits and need a full drawing.
+        """
+        if moved == "noise_dim":
+            self.reset()
+        elif moved in ("generator_learning_rate", "discriminator_learning_rate"):
+            self._generator_optimizer.learning_rate.assign(
+                self.controls["generator_learning_rate"].value)
+            self._discriminator_optimizer.learning_rate.assign(
+                self.controls["discriminator_learning_rate"].value)
         kind = self.controls["generator_loss"].value
-        state = (id(self.generator), self.step, kind)  # a setting alone changes no network
-        if self._probed is None or self._probed[0] != state:
-            self._probed = (state, self._probe(self._grid, self._probe_noise, kind),
-                            self.measure())
-        surface, points, push = self._probed[1]
+        new_state = self._probed is None or self._probed[0] != (self._game, self.step)
+        if new_state:
+            surface, points, pushes = self._probe_networks(self._grid, self._probe_noise)
+            coverage = (None if self.centers is None else  # the same points as measure()
+                        adversarial.mode_coverage(np.asarray(points), self.centers, self.std))
+            self._probed = ((self._game, self.step), surface, points, pushes, coverage)
+            self._show_game()
+        self._show_arrows(kind)
+        new_history = self.step != self._drawn_steps  # a new game starts with none
+        if new_history:
+            self._show_history()
+            self._drawn_steps = self.step
+        self._show_texts(kind)
+        if self.view is not None:
+            self.view.refresh(full=moved is None or new_history, overlay_only=not new_state)
+
+    def _show_game(self) -> None:
+        """The discriminator's belief and the generated points, as last probed."""
+        _, surface, points, _, coverage = self._probed
         self._surface.set_data(np.asarray(surface).reshape(self._grid_shape))
-        points, push = np.asarray(points), np.asarray(push)
-        self._fake.set_offsets(points[:300])
-        arrows = push[:40]
+        self._fake.set_offsets(np.asarray(points)[:300])
+        self.coverage = coverage
+
+    def _show_arrows(self, kind: str) -> None:
+        """Where G's loss ``kind`` pushes 40 generated points, the longest arrow 0.5 long."""
+        _, _, points, pushes, _ = self._probed
+        arrows = np.asarray(pushes[kind])[:40]
         longest = np.linalg.norm(arrows, axis=1).max()
         arrows = arrows * (0.5 / longest) if longest > 0 else arrows
-        self._arrows.set_offsets(points[:40])
+        self._arrows.set_offsets(np.asarray(points)[:40])
         self._arrows.set_UVC(arrows[:, 0], arrows[:, 1])
 
+    def _show_history(self) -> None:
+        """Both losses and D's mean outputs so far, on limits that hold them."""
         steps = np.arange(1, self.step + 1)
         for key, line in {**self._loss_lines, **self._output_lines}.items():
             line.set_data(steps, self.history[key])
-        right = max(self.step, 10)
-        self._losses.set_xlim(0, right)
-        self._outputs.set_xlim(0, right)
+        self._losses.set_xlim(0, max(self.step, 10))  # shared with the outputs' axes
         if self.step:
             values = self.history["discriminator_loss"] + self.history["generator_loss"]
             low, high = min(min(values), 0.0), max(max(values), 2 * np.log(2))
             self._losses.set_ylim(low - 0.1, high + 0.1)
 
-        self.coverage = self._probed[2]
+    def _show_texts(self, kind: str) -> None:
         title = f"round {self.step}"
         if self.coverage is not None:
             title += (f"   ·   modes covered {self.coverage['modes_covered']}/"
@@ -389,5 +400,73 @@ class GanExplorer(Explorer):
             f"{controls['discriminator_steps'].value}   G steps "
             f"{controls['generator_steps'].value}   noise dim {self._noise_dim}   G loss "
             f"{kind.replace('_', '-')}" + ("   (training...)" if self._running else ""))
-        if self.view is not None:
-            self.view.refresh()
+
+
+def _generator_loss(fake_logits: Any, kind: str) -> Any:
+    """G's loss on D's logits for generated points: "minimax" or "non_saturating"."""
+    import keras
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    if kind == "minimax":  # mean log(1 - D(G(z)))
+        return -bce(tf.zeros_like(fake_logits), fake_logits)
+    return bce(tf.ones_like(fake_logits), fake_logits)  # -mean log D(G(z))
+
+
+def _discriminator_step(generator: Any, discriminator: Any, optimizer: Any) -> Any:
+    """D's move, compiled: real points labelled 1, generated ones 0; returns the loss and
+    D's mean output on each."""
+    import keras
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    @tf.function
+    def discriminator_step(x_real, z):
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(x_real, training=True)
+            fake_logits = discriminator(generator(z, training=True), training=True)
+            loss = (bce(tf.ones_like(real_logits), real_logits)
+                    + bce(tf.zeros_like(fake_logits), fake_logits))
+        variables = discriminator.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(
+            tf.sigmoid(fake_logits))
+
+    return discriminator_step
+
+
+def _generator_step(generator: Any, discriminator: Any, optimizer: Any, kind: str) -> Any:
+    """G's move with its loss ``kind``, compiled; returns the loss."""
+    import tensorflow as tf
+
+    @tf.function
+    def generator_step(z):
+        with tf.GradientTape() as tape:
+            loss = _generator_loss(discriminator(generator(z, training=True), training=True),
+                                   kind)
+        variables = generator.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    return generator_step
+
+
+def _probe_function(generator: Any, discriminator: Any) -> Any:
+    """Compiled once per pair of networks: D(x) on a grid, the points G makes from z, and
+    the push on each point (minus the gradient of G's loss) for both losses."""
+    import tensorflow as tf
+
+    @tf.function
+    def probe(grid, z):
+        surface = tf.sigmoid(discriminator(grid, training=False))
+        points = generator(z, training=False)
+        pushes = {}
+        for kind in _LOSSES.values():
+            with tf.GradientTape() as tape:
+                tape.watch(points)
+                loss = _generator_loss(discriminator(points, training=False), kind)
+            pushes[kind] = -tape.gradient(loss, points)
+        return surface, points, pushes
+
+    return probe

@@ -95,10 +95,11 @@ class DigitExplorer(Explorer):
         left.set_title("true label 0")
         self._text = right.set_title("prediction 0 (100%): right")
         figure.tight_layout()
-        self.view = FigureView(figure)
-        self.update()
-        for control in self.controls.values():
-            control.observe(self.update, names="value")
+        # the axes stay; the digit, the bars and the two titles move
+        self.view = FigureView(figure, animated=[self._image, *self._bars, left.title,
+                                                 self._text])
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.HBox([
             ipywidgets.VBox(list(self.controls.values())), self.view.image])
 
@@ -113,7 +114,7 @@ class DigitExplorer(Explorer):
                                 values["shift_y"], values["rotation"], values["noise"],
                                 seed=values["index"])
 
-    def update(self, change: Any = None) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         image = self.current_image()
         probabilities = self.probabilities(image)
         label = int(self.labels[self.controls["index"].value])
@@ -127,4 +128,4 @@ class DigitExplorer(Explorer):
         self._left.set_title(f"true label {label}")
         verdict = "right" if guess == label else "wrong"
         self._text.set_text(f"prediction {guess} ({probabilities[guess]:.0%}): {verdict}")
-        self.view.refresh()
+        self.view.refresh(full=moved is None)

@@ -35,20 +35,35 @@ def compare(series: np.ndarray, n_test: int, window: int = 10, horizon: int = 1,
     """
     series = np.asarray(series, dtype=np.float64)
     n_test = _arrays.positive_int(n_test, "n_test")
+    return {**_baselines(series, n_test, window, horizon, season),
+            "linear": _linear(series, n_test, window, horizon)}
+
+
+def _windows(series: np.ndarray, n_test: int, window: int, horizon: int
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The windows (N, window, 1) and the value each forecasts ``horizon`` steps on, (N,)."""
     x, y = forecast.make_windows(series, window, horizon)
     if len(x) <= n_test + window:
         raise ValueError(f"with window={window} and horizon={horizon} only {len(x)} windows "
                          f"remain, too few to hold out {n_test} and train on the rest: "
                          "shorten the window or the horizon")
-    target = y if horizon == 1 else y[:, -1]
-    weights = forecast.fit_linear(x[:-n_test], target[:-n_test])
+    return x, (y if horizon == 1 else y[:, -1])
+
+
+def _baselines(series: np.ndarray, n_test: int, window: int, horizon: int, season: int
+               ) -> dict[str, np.ndarray]:
+    """The truth and the naive forecasts, (n_test,) each: the window does not change them."""
+    x, target = _windows(series, n_test, window, horizon)
     seasonal = forecast.seasonal_naive(series, window, horizon, season)
-    return {
-        "truth": target[-n_test:],
-        "persistence": x[-n_test:, -1, 0],
-        "seasonal naive": (seasonal if horizon == 1 else seasonal[:, -1])[-n_test:],
-        "linear": forecast.predict_linear(weights, x[-n_test:]),
-    }
+    return {"truth": target[-n_test:], "persistence": x[-n_test:, -1, 0],
+            "seasonal naive": (seasonal if horizon == 1 else seasonal[:, -1])[-n_test:]}
+
+
+def _linear(series: np.ndarray, n_test: int, window: int, horizon: int) -> np.ndarray:
+    """The linear model's forecasts (n_test,), fitted on the windows before the held-out part."""
+    x, target = _windows(series, n_test, window, horizon)
+    weights = forecast.fit_linear(x[:-n_test], target[:-n_test])
+    return forecast.predict_linear(weights, x[-n_test:])
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:
@@ -101,11 +116,15 @@ class ForecastExplorer(Explorer):
             "window": ipywidgets.IntSlider(value=window, min=2, max=36,
                                            description="window", continuous_update=False),
         }
+        # the truth, the baselines and the precomputed forecasts do not depend on the window:
+        # computed once, by horizon; only the linear model is fitted again for a new window
+        self._fixed = [{**_baselines(self.series, n_test, window, int(step), season),
+                        **{name: values[:, step - 1] for name, values in self.extra.items()}}
+                       for step in self.horizons]
         self._cache: dict[int, tuple[list[dict[str, np.ndarray]], dict[str, list]]] = {}
         self._build_figure()
-        self._update()
-        for control in self.controls.values():
-            control.observe(self._update, names="value")
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.VBox([ipywidgets.HBox(list(self.controls.values())),
                                        self.view.image])
 
@@ -144,7 +163,6 @@ class ForecastExplorer(Explorer):
         figure.tight_layout()
         # the forecasts, the errors, the title and the horizon marker move; axes stay
         moving = [*self._lines.values(), *self._curves.values(), self._title, self._marker]
-        self._drawn_window = None
         self.view = FigureView(figure, dpi=72, animated=moving)
 
     def forecasts(self, window: int, horizon: int) -> dict[str, np.ndarray]:
@@ -160,16 +178,17 @@ class ForecastExplorer(Explorer):
         Kept per window: moving the horizon slider then only redraws.
         """
         if window not in self._cache:
-            found, errors = [], {name: [] for name in self._lines}
+            found = []
             with _one_blas_thread():
-                for step in self.horizons:
-                    found.append(self.forecasts(window, int(step)))
-                    for name in self._lines:
-                        errors[name].append(forecast.mae(found[-1][name], found[-1]["truth"]))
+                for step, fixed in zip(self.horizons, self._fixed, strict=True):
+                    found.append({**fixed, "linear": _linear(self.series, self.n_test, window,
+                                                             int(step))})
+            errors = {name: [forecast.mae(shown[name], shown["truth"]) for shown in found]
+                      for name in self._lines}
             self._cache[window] = (found, errors)
         return self._cache[window]
 
-    def _update(self, change: dict | None = None) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         window = self.controls["window"].value
         horizon = self.controls["horizon"].value
         found, errors = self.by_horizon(window)
@@ -182,8 +201,10 @@ class ForecastExplorer(Explorer):
         self._title.set_text(f"{horizon} month{'s' if horizon > 1 else ''} ahead, linear on "
                              f"windows of {window} | best: {best}, MAE {min(top_errors):.2f} ppm")
         self._marker.set_xdata([horizon, horizon])
-        new_window = window != self._drawn_window  # new errors: new y-limits, a full drawing
-        if new_window:
-            self._bottom.set_ylim(0, 1.1 * max(max(values) for values in errors.values()))
-            self._drawn_window = window
-        self.view.refresh(full=new_window)
+        # new y-limits need a full drawing (axes, ticks); the worst error, which sets them,
+        # is usually a baseline's, the same for every window
+        top = 1.1 * max(max(values) for values in errors.values())
+        new_limits = self._bottom.get_ylim() != (0, top)
+        if new_limits:
+            self._bottom.set_ylim(0, top)
+        self.view.refresh(full=moved is None or new_limits)

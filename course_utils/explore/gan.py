@@ -1,7 +1,8 @@
 """Walk a generator's latent space (lesson 08): move along directions, slide between samples.
 
-The compute functions are plain numpy (``slerp``, ``latent_point``); ``LatentExplorer``
-wraps them in sliders and calls the generator once per change, on a batch of one.
+The compute functions are plain numpy (``gan.slerp`` from ``course_utils.models.gan``,
+``latent_point``); ``LatentExplorer`` wraps them in sliders and calls the generator once
+per change, on a batch of one.
 """
 
 from __future__ import annotations
@@ -14,26 +15,9 @@ from matplotlib.figure import Figure
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
 from course_utils.explore._base import Explorer, FigureView
+from course_utils.models.gan import latent
 
-__all__ = ["slerp", "latent_directions", "latent_point", "LatentExplorer"]
-
-
-def slerp(start: np.ndarray, end: np.ndarray, mix: float) -> np.ndarray:
-    """Spherical interpolation between two latent vectors (D,): mix 0 -> start, 1 -> end.
-
-    Noise vectors of a 100-d Gaussian all have length about 10; a straight line between
-    two of them passes through shorter vectors the generator rarely saw, the arc does not.
-    """
-    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
-    if start.shape != end.shape or start.ndim != 1:
-        raise ValueError(f"start and end must be vectors of the same length, got "
-                         f"{start.shape} and {end.shape}")
-    mix = _arrays.fraction(mix, "mix")
-    cosine = np.dot(start, end) / (np.linalg.norm(start) * np.linalg.norm(end))
-    angle = np.arccos(np.clip(cosine, -1.0, 1.0))
-    if angle < 1e-6:
-        return (1 - mix) * start + mix * end
-    return (np.sin((1 - mix) * angle) * start + np.sin(mix * angle) * end) / np.sin(angle)
+__all__ = ["latent_directions", "latent_point", "LatentExplorer"]
 
 
 def latent_directions(latent_dim: int, count: int, seed: int = 0) -> np.ndarray:
@@ -55,7 +39,7 @@ def latent_point(start: np.ndarray, end: np.ndarray, mix: float, directions: np.
     if directions.ndim != 2 or amounts.shape != (len(directions),):
         raise ValueError(f"need directions (K, D) and amounts (K,), got {directions.shape} "
                          f"and {amounts.shape}")
-    return slerp(start, end, mix) + amounts @ directions
+    return latent.slerp(start, end, mix) + amounts @ directions
 
 
 class LatentExplorer(Explorer):
@@ -83,7 +67,7 @@ class LatentExplorer(Explorer):
                            run_first("Measure, do not eyeball"))
         self.generator, self.classifier = generator, classifier
         # A compiled direct call: a few ms for one image, where model.predict costs ~600 ms.
-        self._generate = tf.function(lambda noise: generator(noise, training=False))
+        self._call_generator = tf.function(lambda noise: generator(noise, training=False))
         self._judge = (None if classifier is None
                        else tf.function(lambda images: classifier(images, training=False)))
         self.latent_dim, self.seed = latent_dim, seed
@@ -105,11 +89,12 @@ class LatentExplorer(Explorer):
             axis.set_xticks([])
             axis.set_yticks([])
         figure.tight_layout()
-        self.view = FigureView(figure)
+        # the axes stay; the three images and their titles move
+        self.view = FigureView(figure, animated=[*self._images,
+                                                 *(axis.title for axis in axes)])
         self._pair = None
-        self.update()
-        for control in self.controls.values():
-            control.observe(lambda change: self.update(), names="value")
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.HBox([ipywidgets.VBox(list(self.controls.values())),
                                        self.view.image])
 
@@ -125,9 +110,9 @@ class LatentExplorer(Explorer):
                             for k in range(len(self.directions))])
         return latent_point(start, end, self.controls["mix"].value, self.directions, amounts)
 
-    def draw(self, noise: np.ndarray) -> np.ndarray:
+    def generate(self, noise: np.ndarray) -> np.ndarray:
         """Images (N, 28, 28) for noise (N, latent_dim): one direct call, no predict()."""
-        images = self._generate(np.asarray(noise, np.float32))
+        images = self._call_generator(np.asarray(noise, np.float32))
         return np.asarray(images).reshape(len(noise), 28, 28)
 
     def _verdict(self, image: np.ndarray) -> str:
@@ -136,17 +121,17 @@ class LatentExplorer(Explorer):
         probabilities = np.asarray(self._judge(image[None, ..., None].astype(np.float32)))[0]
         return f": a {probabilities.argmax()} ({probabilities.max():.0%})"
 
-    def update(self) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         pair = self.controls["pair"].value
         if pair != self._pair:  # A and B change only with the pair: draw them in one batch
             start, end = self.pair(pair)
-            ends = self.draw(np.stack([start, end]))
+            ends = self.generate(np.stack([start, end]))
             for artist, axis, image, label in zip(self._images[::2], self._axes[::2], ends,
                                                   ("A", "B"), strict=True):
                 artist.set_data(image)
                 axis.set_title(f"sample {label}{self._verdict(image)}", fontsize=9)
             self._pair = pair
-        image = self.draw(self.point()[None])[0]
+        image = self.generate(self.point()[None])[0]
         self._images[1].set_data(image)
         self._axes[1].set_title(f"now{self._verdict(image)}", fontsize=9)
-        self.view.refresh()
+        self.view.refresh(full=moved is None)

@@ -85,22 +85,22 @@ class TemperatureExplorer(Explorer):
         self.view = FigureView(figure)
         self._frames = []  # one picture per temperature, drawn once: the slider only swaps them
         for row in range(len(grid)):
-            self._draw(row)
+            self._show_row(row)
             self._frames.append(self.view.png())
-        self._update({"new": self.controls["temperature"].value})
-        self.controls["temperature"].observe(self._update, names="value")
+        self.redraw()
+        self.watch_controls()
         caption = ipywidgets.HTML("Names in <b style='color:#00306f'>blue</b> are new; "
                                   "<span style='color:#8a8a8a'>grey</span> ones are in the "
                                   "training list.")
         self.widget = ipywidgets.VBox([self.controls["temperature"], self.view.image, caption])
 
-    def _update(self, change: dict) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         grid = self.sweep_result["temperatures"]
-        row = int(np.argmin(np.abs(grid - float(change["new"]))))
-        self._draw(row)
+        row = int(np.argmin(np.abs(grid - float(self.controls["temperature"].value))))
+        self._show_row(row)  # the figure matches the picture, for a static copy of it
         self.view.image.value = self._frames[row]
 
-    def _draw(self, row: int) -> None:
+    def _show_row(self, row: int) -> None:
         """Set the figure's artists to the names and measures of temperature number ``row``."""
         grid = self.sweep_result["temperatures"]
         self._marker.set_xdata([grid[row], grid[row]])

@@ -7,7 +7,6 @@ from matplotlib.figure import Figure
 
 from course_utils import conv, data
 from course_utils.explore._base import Explorer, FigureView, hide_ticks, show_image
-from course_utils.explore.conv import PRESETS, filter_image
 
 __all__ = ["shift_change", "PoolingExplorer"]
 
@@ -56,7 +55,7 @@ class PoolingExplorer(Explorer):
 
         super().__init__()
         self.photo = data.load_photo(photo, size=size)
-        edges = filter_image(self.photo, PRESETS["sobel x"])
+        edges = conv.filter_image(self.photo, conv.PRESETS["sobel x"])
         self.feature_map = np.maximum(edges, 0.0)
         self.controls = {
             "pool_size": ipywidgets.IntSlider(value=2, min=1, max=8, description="pool size"),
@@ -86,10 +85,13 @@ class PoolingExplorer(Explorer):
                                                 ha="center", va="bottom") for bar in self._bars]
         figure.subplots_adjust(left=0.02, right=0.97, bottom=0.08, top=0.9, wspace=0.25,
                                hspace=0.3)
-        self.view = FigureView(figure, dpi=72)
-        self._update()
-        for control in self.controls.values():
-            control.observe(self._update, names="value")
+        # everything but the bar chart's axes moves; the image axes have no ticks, so a new
+        # shape needs no full drawing (show_image fits the box)
+        moving = [*self._images.values(), *(axis.title for axis in self._axes.values()),
+                  *self._bars, *self._bar_labels, self._bar_axis.title]
+        self.view = FigureView(figure, dpi=72, animated=moving)
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.VBox([
             ipywidgets.HBox([self.controls["pool_size"], self.controls["stride"]]),
             ipywidgets.HBox([self.controls["mode"], self.controls["shift"]]),
@@ -101,7 +103,7 @@ class PoolingExplorer(Explorer):
                             self.controls["pool_size"].value, self.controls["stride"].value,
                             self.controls["mode"].value, self.max_shift)
 
-    def _update(self, change: dict | None = None) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         shift, size = self.controls["shift"].value, self.controls["pool_size"].value
         stride, mode = self.controls["stride"].value, self.controls["mode"].value
         width = self.feature_map.shape[1] - self.max_shift
@@ -129,4 +131,4 @@ class PoolingExplorer(Explorer):
             label.set_text(f"{value:.2f}")
         self._bar_axis.set_title(f"{mode} pooling {size}x{size}, stride {stride}\n"
                                  f"shift {shift} px", fontsize=9)
-        self.view.refresh()
+        self.view.refresh(full=moved is None)

@@ -18,49 +18,10 @@ from course_utils import recurrence
 from course_utils._arrays import given, run_first
 from course_utils.explore._base import Explorer, FigureView
 
-__all__ = ["unroll", "RecurrenceExplorer", "RADII"]
+__all__ = ["RecurrenceExplorer", "RADII"]
 
 RADII = (0.5, 0.8, 1.0, 1.2, 1.5, 2.0)
 _MEMORY_RANGE = (1e-12, 1e4)
-
-
-def _course_forward(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return recurrence.simple_rnn(x, W, U, b, return_sequences=True)
-
-
-def unroll(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray,
-           readout: np.ndarray, forward: Callable[..., np.ndarray] | None = None
-           ) -> dict[str, np.ndarray]:
-    """Run one sequence through the recurrence and record what the explorer shows.
-
-    x: (T, D) one sequence; W: (D, H); U: (H, H); b: (H,); readout: (H,) output weights.
-    forward: the forward pass to run, ``forward(x, W, U, b)`` on a batch (N, T, D) returning
-    every hidden state (N, T, H): lesson 04's own once it passes its check; the course's
-    ``recurrence.simple_rnn`` if None.
-    Returns ``states`` (T, H), ``outputs`` (T,) = states @ readout, and ``memory`` (T,):
-    the size of dh_t/dx_0, how much the hidden state at step t still depends on the first
-    input (the Jacobian's Frobenius norm).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2:
-        raise ValueError(f"x must be one sequence of shape (T, D), got shape {x.shape}")
-    readout = np.asarray(readout, dtype=np.float64)
-    states = np.asarray((forward or _course_forward)(x[None], W, U, b), dtype=np.float64)
-    expected = (1, len(x), np.shape(U)[0])
-    if states.shape != expected:
-        raise ValueError(f"the forward pass returned shape {states.shape} for one sequence of "
-                         f"{len(x)} steps; expected {expected}, every hidden state")
-    states = states[0]
-    if readout.shape != (states.shape[1],):
-        raise ValueError(f"readout must have shape ({states.shape[1]},), got {readout.shape}")
-    U = np.asarray(U, dtype=np.float64)
-    jacobian = (1.0 - states[0] ** 2)[:, None] * np.asarray(W, dtype=np.float64).T  # (H, D)
-    memory = np.empty(len(x))
-    memory[0] = np.linalg.norm(jacobian)
-    for t in range(1, len(x)):
-        jacobian = (1.0 - states[t] ** 2)[:, None] * (U.T @ jacobian)
-        memory[t] = np.linalg.norm(jacobian)
-    return {"states": states, "outputs": states @ readout, "memory": memory}
 
 
 class RecurrenceExplorer(Explorer):
@@ -69,7 +30,8 @@ class RecurrenceExplorer(Explorer):
     x: (T, D) the input sequence (the first feature is drawn); W: (D, H), U: (H, H), b: (H,)
     the layer's weights as ``SimpleRNN.get_weights()`` returns them; U is rescaled to each of
     ``radii``. readout: (H,) output weights, the mean of the units if None. forward: the
-    forward pass that computes the states, as for ``unroll`` (the learner's, once it passes).
+    forward pass that computes the states, as for ``recurrence.unroll`` (the learner's, once
+    it passes).
     """
 
     name = "recurrence"
@@ -93,8 +55,8 @@ class RecurrenceExplorer(Explorer):
         if radius not in radii:
             raise ValueError(f"radius must be one of {radii}, got {radius!r}")
         self.x = x
-        self.runs = {value: unroll(x, W, recurrence.with_spectral_radius(U, value), b, readout,
-                                   forward)
+        self.runs = {value: recurrence.unroll(x, W, recurrence.with_spectral_radius(U, value),
+                                              b, readout, forward)
                      for value in radii}
         steps = len(x)
         step = steps - 1 if step is None else step
@@ -106,9 +68,8 @@ class RecurrenceExplorer(Explorer):
                                                  continuous_update=True),
         }
         self._build_figure(units)
-        self._update(None)
-        for control in self.controls.values():
-            control.observe(self._update, names="value")
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.VBox([ipywidgets.HBox(list(self.controls.values())),
                                        self.view.image])
 
@@ -140,7 +101,7 @@ class RecurrenceExplorer(Explorer):
         memory.set_ylim(*_MEMORY_RANGE)
         memory.set_yticks([1e-12, 1e-8, 1e-4, 1, 1e4], ["1e-12", "1e-8", "1e-4", "1", "1e4"])
         memory.yaxis.set_minor_locator(ticker.NullLocator())  # fewer ticks, faster redraws
-        memory.axhline(1.0, color="0.6", lw=0.8, ls="--")
+        self._unit_line = memory.axhline(1.0, color="0.6", lw=0.8, ls="--")
         memory.set_ylabel(r"memory of $x_0$" "\n" r"$\|\partial h_t / \partial x_0\|$")
         memory.set_xlabel("time step t")
         memory.xaxis.set_major_locator(ticker.MaxNLocator(6, integer=True))
@@ -150,9 +111,12 @@ class RecurrenceExplorer(Explorer):
         strip.set_xticks([])
         self._cursors = [axis.axvline(0, color="0.3", lw=0.8, ls=":") for axis in axes]
         figure.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.1, hspace=0.12)
-        self.view = FigureView(figure)
+        # the axes, the grey input and the dashed line stay; the rest moves with the sliders
+        moving = [self._input_line, self._output_line, self._strip, self._memory_line,
+                  self._unit_line, self._title, *self._cursors]  # the dashed line over the curve
+        self.view = FigureView(figure, animated=moving)
 
-    def _update(self, change: object) -> None:
+    def redraw(self, moved: str | None = None) -> None:
         step = self.controls["step"].value
         radius = self.controls["radius"].value
         run = self.runs[radius]
@@ -169,4 +133,4 @@ class RecurrenceExplorer(Explorer):
         self._title.set_text(f"radius {radius:g}, step {step}: |h(t)| = "
                              f"{np.linalg.norm(run['states'][step]):.2f}, memory of x(0) = "
                              f"{run['memory'][step]:.1e}")
-        self.view.refresh()
+        self.view.refresh(full=moved is None)

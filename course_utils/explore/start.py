@@ -49,13 +49,15 @@ class ThresholdExplorer(Explorer):
             axis.set_yticks([])
         self._right = right
         figure.tight_layout()
-        self.view = FigureView(figure)
-        self._update({"new": level})
-        self.controls["level"].observe(self._update, names="value")
+        # only the thresholded picture and its title move
+        self.view = FigureView(figure, animated=[self._shown, right.title])
+        self.redraw()
+        self.watch_controls()
         self.widget = ipywidgets.VBox([self.controls["level"], self.view.image])
 
-    def _update(self, change: dict) -> None:
-        binary = threshold(self.image, change["new"])
+    def redraw(self, moved: str | None = None) -> None:
+        level = self.controls["level"].value
+        binary = threshold(self.image, level)
         self._shown.set_data(binary)
-        self._right.set_title(f"above {change['new']:.2f}: {int(binary.sum())} pixels on")
-        self.view.refresh()
+        self._right.set_title(f"above {level:.2f}: {int(binary.sum())} pixels on")
+        self.view.refresh(full=moved is None)

@@ -37,6 +37,7 @@ from course_utils.models.gan.checkpoints import (
                                                  save_checkpoint,
 )
 from course_utils.models.gan.game import GAN, build_dcgan, check_label_smoothing, check_noise
+from course_utils.models.gan.latent import slerp as slerp  # lesson 08's latent walk
 from course_utils.models.gan.networks import (
                                                  ARTICLE_LATENT_DIM,
                                                  BatchSpread,
