@@ -3,20 +3,10 @@
 import numpy as np
 import pytest
 
-from course_utils import explore, recurrence
+from course_utils import explore
 from tests.conftest import assert_within_latency_budget
-
-
-def _weights(units=6, features=1, seed=0):
-    rng = np.random.default_rng(seed)
-    W = rng.uniform(-0.5, 0.5, (features, units))
-    return W, recurrence.recurrent_matrix(units, 1.0, seed=seed), np.zeros(units)
-
-
-def _pulse(steps=12, height=1.0):
-    x = np.zeros((steps, 1))
-    x[0, 0] = height
-    return x
+from tests.test_recurrence import pulse as _pulse
+from tests.test_recurrence import unroll_weights as _weights
 
 
 def test_explorer_updates_the_figure_for_every_control():

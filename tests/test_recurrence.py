@@ -203,20 +203,22 @@ def test_bad_truncation_is_explained(truncate):
                        truncate=truncate)
 
 
-def _unroll_weights(units=6, features=1, seed=0):
+def unroll_weights(units=6, features=1, seed=0):
+    """W, U, b of a small layer whose U has spectral radius 1 (lesson 04's memory example)."""
     rng = np.random.default_rng(seed)
     W = rng.uniform(-0.5, 0.5, (features, units))
     return W, recurrence.recurrent_matrix(units, 1.0, seed=seed), np.zeros(units)
 
 
-def _pulse(steps=12, height=1.0):
+def pulse(steps=12, height=1.0):
+    """One sequence (steps, 1): a single input of ``height`` at the first step, then zeros."""
     x = np.zeros((steps, 1))
     x[0, 0] = height
     return x
 
 
 def test_unroll_matches_the_reference_and_finite_differences():
-    W, U, b = _unroll_weights()
+    W, U, b = unroll_weights()
     x = np.random.default_rng(1).normal(size=(10, 1))
     readout = np.linspace(-1, 1, 6)
     run = recurrence.unroll(x, W, U, b, readout)
@@ -232,23 +234,23 @@ def test_unroll_matches_the_reference_and_finite_differences():
 
 
 def test_memory_fades_below_radius_one_and_grows_above():
-    W, U, b = _unroll_weights()
-    fading = recurrence.unroll(_pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
+    W, U, b = unroll_weights()
+    fading = recurrence.unroll(pulse(30), W, 0.5 * U, b, np.ones(6))["memory"]
     # a small pulse keeps tanh near its linear part, where radius 2 doubles it every step
-    growing = recurrence.unroll(_pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
+    growing = recurrence.unroll(pulse(30, height=1e-4), W, 2.0 * U, b, np.ones(6))["memory"]
     assert fading[-1] < 1e-6 * fading[0]
     assert growing[6] > 30 * growing[0]
 
 
 def test_unroll_explains_bad_input():
-    W, U, b = _unroll_weights()
+    W, U, b = unroll_weights()
     with pytest.raises(ValueError, match=r"\(T, D\)"):
         recurrence.unroll(np.zeros(5), W, U, b, np.ones(6))
     with pytest.raises(ValueError, match=r"readout must have shape \(6,\)"):
-        recurrence.unroll(_pulse(), W, U, b, np.ones(4))
+        recurrence.unroll(pulse(), W, U, b, np.ones(4))
 
 
 def test_a_forward_pass_with_the_wrong_shape_is_named():
-    W, U, b = _unroll_weights()
+    W, U, b = unroll_weights()
     with pytest.raises(ValueError, match="every hidden state"):
-        recurrence.unroll(_pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)
+        recurrence.unroll(pulse(), W, U, b, np.ones(6), forward=lambda x, W, U, b: x)
