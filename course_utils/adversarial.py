@@ -1,6 +1,8 @@
 """The adversarial game on 2-D points (lesson 07): data, the mode-coverage measure, small
-generator and discriminator builders, numpy references of the three GAN losses, and one
-round of the game in TensorFlow.
+generator and discriminator builders, numpy references of the three GAN losses, and the
+game's moves in TensorFlow: one whole round (``make_train_step``), or D's and G's moves
+apart with what the explorer draws (``make_discriminator_step``, ``make_generator_step``,
+``make_probe``).
 
 The losses take the discriminator's *probabilities* D(x) in (0, 1), as the lesson writes
 them; they clip to [1e-7, 1 - 1e-7] like Keras' ``BinaryCrossentropy`` so the two agree.
@@ -26,7 +28,8 @@ __all__ = [
     "ring_centers", "ring_of_gaussians", "grid_centers", "grid_of_gaussians", "spiral",
     "mode_coverage", "make_generator", "make_discriminator",
     "discriminator_loss", "generator_loss_minimax", "generator_loss_non_saturating",
-    "make_train_step", "GENERATOR_LOSSES", "play_rounds", "play_seeds",
+    "make_train_step", "make_discriminator_step", "make_generator_step", "make_probe",
+    "GENERATOR_LOSSES", "play_rounds", "play_seeds",
 ]
 
 _EPSILON = 1e-7
@@ -251,6 +254,75 @@ def make_train_step(generator: Any, discriminator: Any, generator_optimizer: Any
 
     return train_step
 
+
+def _generator_loss_on_logits(fake_logits: Any, kind: str) -> Any:
+    """G's loss on D's logits for generated points: "minimax" or "non_saturating"."""
+    import keras
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    if kind == "minimax":  # mean log(1 - D(G(z)))
+        return -bce(tf.zeros_like(fake_logits), fake_logits)
+    return bce(tf.ones_like(fake_logits), fake_logits)  # -mean log D(G(z))
+
+
+def make_discriminator_step(generator: Any, discriminator: Any, optimizer: Any) -> Any:
+    """D's move alone, compiled (lesson 07's explorer plays D and G steps separately): real
+    points labelled 1, generated ones 0; returns the loss and D's mean output on each."""
+    import keras
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    @tf.function
+    def discriminator_step(x_real, z):
+        with tf.GradientTape() as tape:
+            real_logits = discriminator(x_real, training=True)
+            fake_logits = discriminator(generator(z, training=True), training=True)
+            loss = (bce(tf.ones_like(real_logits), real_logits)
+                    + bce(tf.zeros_like(fake_logits), fake_logits))
+        variables = discriminator.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(
+            tf.sigmoid(fake_logits))
+
+    return discriminator_step
+
+
+def make_generator_step(generator: Any, discriminator: Any, optimizer: Any, kind: str) -> Any:
+    """G's move with its loss ``kind``, compiled; returns the loss."""
+    import tensorflow as tf
+
+    @tf.function
+    def generator_step(z):
+        with tf.GradientTape() as tape:
+            loss = _generator_loss_on_logits(discriminator(generator(z, training=True), training=True),
+                                   kind)
+        variables = generator.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    return generator_step
+
+
+def make_probe(generator: Any, discriminator: Any) -> Any:
+    """Compiled once per pair of networks: D(x) on a grid, the points G makes from z, and
+    the push on each point (minus the gradient of G's loss) for both losses."""
+    import tensorflow as tf
+
+    @tf.function
+    def probe(grid, z):
+        surface = tf.sigmoid(discriminator(grid, training=False))
+        points = generator(z, training=False)
+        pushes = {}
+        for kind in GENERATOR_LOSSES:
+            with tf.GradientTape() as tape:
+                tape.watch(points)
+                loss = _generator_loss_on_logits(discriminator(points, training=False), kind)
+            pushes[kind] = -tape.gradient(loss, points)
+        return surface, points, pushes
+
+    return probe
 
 def play_rounds(d_step: Any, g_step: Any, images: Any, rounds: int, batch_size: int,
                 latent_dim: int, rng: np.random.Generator, d_steps: int = 1) -> np.ndarray:

@@ -153,11 +153,12 @@ class GanExplorer(Explorer):
             self.controls["generator_learning_rate"].value, beta_1=0.5)
         self._discriminator_optimizer = keras.optimizers.Adam(
             self.controls["discriminator_learning_rate"].value, beta_1=0.5)
-        self._discriminator_step = _discriminator_step(
+        self._discriminator_step = adversarial.make_discriminator_step(
             self.generator, self.discriminator, self._discriminator_optimizer)
-        self._generator_steps = {kind: _generator_step(self.generator, self.discriminator,
-                                                       self._generator_optimizer, kind)
-                                 for kind in _LOSSES.values()}
+        self._generator_steps = {
+            kind: adversarial.make_generator_step(self.generator, self.discriminator,
+                                                  self._generator_optimizer, kind)
+            for kind in adversarial.GENERATOR_LOSSES}
         self._probe_noise = np.random.default_rng(self.seed + 1).standard_normal(
             (2000, self._noise_dim)).astype(np.float32)
         self.history = {key: [] for key in ("discriminator_loss", "generator_loss",
@@ -181,7 +182,7 @@ class GanExplorer(Explorer):
         if noise_dim not in self._networks:
             generator = adversarial.make_generator(noise_dim, self.hidden_units, seed=self.seed)
             self._networks[noise_dim] = (generator, generator.get_weights(),
-                                         _probe_function(generator, discriminator))
+                                         adversarial.make_probe(generator, discriminator))
         generator, weights, probe = self._networks[noise_dim]
         generator.set_weights(weights)
         return generator, discriminator, probe
@@ -400,73 +401,3 @@ class GanExplorer(Explorer):
             f"{controls['discriminator_steps'].value}   G steps "
             f"{controls['generator_steps'].value}   noise dim {self._noise_dim}   G loss "
             f"{kind.replace('_', '-')}" + ("   (training...)" if self._running else ""))
-
-
-def _generator_loss(fake_logits: Any, kind: str) -> Any:
-    """G's loss on D's logits for generated points: "minimax" or "non_saturating"."""
-    import keras
-    import tensorflow as tf
-
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    if kind == "minimax":  # mean log(1 - D(G(z)))
-        return -bce(tf.zeros_like(fake_logits), fake_logits)
-    return bce(tf.ones_like(fake_logits), fake_logits)  # -mean log D(G(z))
-
-
-def _discriminator_step(generator: Any, discriminator: Any, optimizer: Any) -> Any:
-    """D's move, compiled: real points labelled 1, generated ones 0; returns the loss and
-    D's mean output on each."""
-    import keras
-    import tensorflow as tf
-
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-
-    @tf.function
-    def discriminator_step(x_real, z):
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(x_real, training=True)
-            fake_logits = discriminator(generator(z, training=True), training=True)
-            loss = (bce(tf.ones_like(real_logits), real_logits)
-                    + bce(tf.zeros_like(fake_logits), fake_logits))
-        variables = discriminator.trainable_variables
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        return loss, tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(
-            tf.sigmoid(fake_logits))
-
-    return discriminator_step
-
-
-def _generator_step(generator: Any, discriminator: Any, optimizer: Any, kind: str) -> Any:
-    """G's move with its loss ``kind``, compiled; returns the loss."""
-    import tensorflow as tf
-
-    @tf.function
-    def generator_step(z):
-        with tf.GradientTape() as tape:
-            loss = _generator_loss(discriminator(generator(z, training=True), training=True),
-                                   kind)
-        variables = generator.trainable_variables
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        return loss
-
-    return generator_step
-
-
-def _probe_function(generator: Any, discriminator: Any) -> Any:
-    """Compiled once per pair of networks: D(x) on a grid, the points G makes from z, and
-    the push on each point (minus the gradient of G's loss) for both losses."""
-    import tensorflow as tf
-
-    @tf.function
-    def probe(grid, z):
-        surface = tf.sigmoid(discriminator(grid, training=False))
-        points = generator(z, training=False)
-        pushes = {}
-        for kind in _LOSSES.values():
-            with tf.GradientTape() as tape:
-                tape.watch(points)
-                loss = _generator_loss(discriminator(points, training=False), kind)
-            pushes[kind] = -tape.gradient(loss, points)
-        return surface, points, pushes
-
-    return probe
