@@ -10,7 +10,7 @@ from scipy import ndimage
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, given, run_first
-from course_utils.explore._base import Explorer, FigureView
+from course_utils.explore._base import Explorer, FigureView, hide_ticks
 
 __all__ = ["transform_digit", "DigitExplorer"]
 
@@ -83,8 +83,7 @@ class DigitExplorer(Explorer):
         figure = Figure(figsize=(6.4, 2.6))
         left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
         self._image = left.imshow(self.images[index], cmap="gray_r", vmin=0, vmax=1)
-        left.set_xticks([])
-        left.set_yticks([])
+        hide_ticks(left)
         self._left, self._right = left, right
         self._bars = right.bar(range(10), np.zeros(10), color="#bbbbbb")
         right.set_xticks(range(10))

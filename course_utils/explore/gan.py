@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from course_utils import _arrays
 from course_utils._arrays import callable_model, run_first
-from course_utils.explore._base import Explorer, FigureView
+from course_utils.explore._base import Explorer, FigureView, hide_ticks
 from course_utils.models.gan import latent
 
 __all__ = ["latent_directions", "latent_point", "LatentExplorer"]
@@ -86,8 +86,7 @@ class LatentExplorer(Explorer):
                         for axis in axes]
         self._axes = axes
         for axis in axes:
-            axis.set_xticks([])
-            axis.set_yticks([])
+            hide_ticks(axis)
         figure.tight_layout()
         # the axes stay; the three images and their titles move
         self.view = FigureView(figure, animated=[*self._images,

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils._arrays import given, run_first
-from course_utils.explore._base import Explorer, FigureView
+from course_utils.explore._base import Explorer, FigureView, hide_ticks
 
 __all__ = ["threshold", "ThresholdExplorer"]
 
@@ -45,8 +45,7 @@ class ThresholdExplorer(Explorer):
         left.set_title("digit")
         self._shown = right.imshow(threshold(self.image, level), cmap="gray_r", vmin=0, vmax=1)
         for axis in (left, right):
-            axis.set_xticks([])
-            axis.set_yticks([])
+            hide_ticks(axis)
         self._right = right
         figure.tight_layout()
         # only the thresholded picture and its title move
